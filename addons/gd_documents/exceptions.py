@@ -1,0 +1,8 @@
+# This file is part of GD Station Cloud.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.model.exceptions import ValidationError
+
+
+class OrganisationError(ValidationError):
+    pass

@@ -1,0 +1,31 @@
+# This file is part of GD Station Cloud.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.pool import Pool, PoolMeta
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.domain.help += (
+            '\n- "gd_cities" as list of ids of the user\'s city'
+            '\n- "gd_stations" as list of ids of the user\'s station')
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        pool = Pool()
+        User = pool.get('res.user')
+        key = super()._get_cache_key(model_names)
+        return (*key, User.get_gd_cities(), User.get_gd_stations())
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = super()._get_context(model_name)
+        context['gd_cities'] = User.get_gd_cities()
+        context['gd_stations'] = User.get_gd_stations()
+        return context

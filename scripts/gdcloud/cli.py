@@ -1,0 +1,40 @@
+"The command line of GD Station Cloud"
+import argparse
+import pathlib
+import sys
+
+from . import demo
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog='gdcloud', description="GD Station Cloud commands")
+    commands = parser.add_subparsers(dest='command', required=True)
+
+    demo_parser = commands.add_parser(
+        'demo', help="build (or update) the demo database and run the "
+        "server with its cron")
+    demo_parser.add_argument('--database', default='gdcloud')
+    demo_parser.add_argument('--port', type=int, default=8000)
+    demo_parser.add_argument(
+        '--reset', action='store_true',
+        help="drop the demo database and build it anew")
+    demo_parser.add_argument(
+        '--no-serve', action='store_true',
+        help="only build the database")
+
+    build_parser = commands.add_parser(
+        'build-demo', help="build a demo database in a folder")
+    build_parser.add_argument('path', type=pathlib.Path)
+    build_parser.add_argument('--database', default='gdcloud')
+
+    args = parser.parse_args(argv)
+    if args.command == 'demo':
+        return demo.main(args)
+    elif args.command == 'build-demo':
+        demo.build(args.path.resolve(), args.database)
+        return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"Build the demo database on SQLite and run the system"
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import CONFIG, MODULES, ROOT, SAO, VAR
+from .progress import run, step
+
+DEMO_CONFIG = CONFIG / 'demo.conf'
+LANGUAGE = 'zh_CN'
+
+# login, password, role (res.group XML id in gd_documents), name,
+# organisation as (field, code)
+DEMO_USERS = [
+    ('dept', 'demo-dept-2020', 'group_department',
+        "省交通运输厅综合运输处（演示）", None),
+    ('gz_bureau', 'demo-gz-bureau-2020', 'group_city_bureau',
+        "广州市交通运输局（演示）", ('city', '440100')),
+    ('assoc', 'demo-assoc-2020', 'group_association',
+        "省道路运输协会（演示）", None),
+    ('tech', 'demo-tech-2020', 'group_tech_company',
+        "南粤通公司技术支持（演示）", None),
+    ('gz_station', 'demo-gz-station-2020', 'group_station',
+        "广州市汽车客运站站务员（演示）", ('station', '440100001')),
+    ]
+ADMIN_PASSWORD = 'demo-admin-2020'
+
+# name, code, city code, county
+DEMO_STATIONS = [
+    ("广州市汽车客运站", '440100001', '440100', "越秀区"),
+    ("广东省汽车客运站", '440100002', '440100', "越秀区"),
+    ("广州天河客运站", '440100003', '440100', "天河区"),
+    ("深圳罗湖汽车站", '440300001', '440300', "罗湖区"),
+    ("深圳福田汽车客运站", '440300002', '440300', "福田区"),
+    ("佛山汽车站", '440600001', '440600', "禅城区"),
+    ("东莞汽车总站", '441900001', '441900', "南城街道"),
+    ("汕头市汽车客运中心站", '440500001', '440500', "龙湖区"),
+    ]
+
+
+def environment(path, port=8000):
+    "The environment that points trytond at the demo files"
+    env = dict(os.environ)
+    env['TRYTOND_DATABASE__PATH'] = str(path)
+    env['TRYTOND_WEB__ROOT'] = str(SAO)
+    env['TRYTOND_WEB__LISTEN'] = f'127.0.0.1:{port}'
+    return env
+
+
+def source_hash():
+    "A hash of everything that changes the database schema or its data"
+    digest = hashlib.sha256()
+    paths = sorted((ROOT / 'addons').rglob('*'))
+    paths.append(ROOT / 'scripts' / 'gdcloud' / 'demo.py')
+    for path in paths:
+        if (path.is_file() and '__pycache__' not in path.parts
+                and '/tests/' not in str(path)):
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _admin(path, name, *args):
+    bin_ = os.path.dirname(sys.executable)
+    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
+        passfile.write(ADMIN_PASSWORD + '\n')
+        passfile.flush()
+        env = environment(path)
+        env['TRYTONPASSFILE'] = passfile.name
+        run([os.path.join(bin_, 'trytond-admin'), '-c', str(DEMO_CONFIG),
+                '-d', name, '-v', *args], env=env, label='trytond-admin')
+
+
+def build(path, name, force=False):
+    """Create or update the demo database NAME in folder PATH.
+
+    Returns True when something was done."""
+    path.mkdir(parents=True, exist_ok=True)
+    database = path / f'{name}.sqlite'
+    stamp = path / f'{name}.stamp'
+    current = source_hash()
+    if (not force and database.exists() and stamp.exists()
+            and stamp.read_text() == current):
+        step(f"Demo database {database} is up to date")
+        return False
+    if force and database.exists():
+        database.unlink()
+    if not database.exists():
+        step(f"Creating the demo database {database} "
+            "(modules and Chinese, about a minute)")
+        database.touch()
+        _admin(path, name, '-u', *MODULES, '--activate-dependencies',
+            '-l', LANGUAGE, '--email', 'admin@example.com')
+    else:
+        step("Updating the demo database to the modules' current code")
+        _admin(path, name, '-u', *MODULES, '--activate-dependencies',
+            '-l', LANGUAGE)
+    step("Loading demo users and data")
+    load(path, name)
+    stamp.write_text(current)
+    return True
+
+
+def load(path, name):
+    "Load the demo records; running it again changes nothing"
+    os.environ.update(environment(path))
+    from trytond import config
+    config.update_etc(str(DEMO_CONFIG))
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    pool = Pool(name)
+    pool.init()
+    with Transaction().start(name, 0, context={'language': 'en'}):
+        _load_languages(pool)
+        stations = _load_stations(pool)
+        _load_users(pool, stations)
+        _finish_config_wizard(pool)
+
+
+def _load_languages(pool):
+    Lang = pool.get('ir.lang')
+    lang, = Lang.search([('code', '=', LANGUAGE)])
+    lang.translatable = True
+    lang.save()
+
+
+def _load_stations(pool):
+    City = pool.get('gd.city')
+    Station = pool.get('gd.station')
+    cities = {c.code: c for c in City.search([])}
+    existing = {s.code: s for s in Station.search([])}
+    to_create = [
+        Station(name=name, code=code, city=cities[city], county=county)
+        for name, code, city, county in DEMO_STATIONS
+        if code not in existing]
+    Station.save(to_create)
+    return {s.code: s for s in Station.search([])}
+
+
+def _load_users(pool, stations):
+    User = pool.get('res.user')
+    City = pool.get('gd.city')
+    ModelData = pool.get('ir.model.data')
+    Lang = pool.get('ir.lang')
+    lang, = Lang.search([('code', '=', LANGUAGE)])
+    cities = {c.code: c for c in City.search([])}
+    organisations = {'city': cities, 'station': stations}
+    existing = {u.login for u in User.search([])}
+    to_create = []
+    for login, password, role, name, organisation in DEMO_USERS:
+        if login in existing:
+            continue
+        user = User(
+            login=login, name=name, password=password, language=lang,
+            groups=[ModelData.get_id('gd_documents', role)])
+        if organisation:
+            field, code = organisation
+            setattr(user, field, organisations[field][code])
+        to_create.append(user)
+    User.save(to_create)
+    admin, = User.search([('login', '=', 'admin')])
+    admin.language = lang
+    admin.save()
+
+
+def _finish_config_wizard(pool):
+    Item = pool.get('ir.module.config_wizard.item')
+    Item.write(Item.search([('state', '!=', 'done')]), {'state': 'done'})
+
+
+def print_users(url):
+    print()
+    print(f"GD Station Cloud is running at {url}")
+    print("Log in with one of these demo users (login / password):")
+    print(f"  {'admin':12} {ADMIN_PASSWORD:22} 系统管理员")
+    for login, password, _, name, _ in DEMO_USERS:
+        print(f"  {login:12} {password:22} {name}")
+    print("Stop it with Ctrl-C.", flush=True)
+
+
+def start(path, name, port=8000):
+    "Start the server and its cron on the demo database"
+    if not (SAO / 'index.html').exists():
+        raise SystemExit(
+            f"The web client is missing in {SAO}; run `make demo`.")
+    bin_ = os.path.dirname(sys.executable)
+    env = environment(path, port)
+    conf = str(DEMO_CONFIG)
+    return [
+        subprocess.Popen(
+            [os.path.join(bin_, command), '-c', conf, '-d', name], env=env)
+        for command in ['trytond', 'trytond-cron']]
+
+
+def wait_listening(port, processes, timeout=120):
+    "Wait until the server answers on port"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            for process in processes:
+                process.terminate()
+            raise SystemExit(
+                f"The server stopped; is port {port} already in use? "
+                "Choose another with `make demo PORT=8001`.")
+        try:
+            with socket.create_connection(('127.0.0.1', port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"The server did not answer on port {port}.")
+
+
+def serve(path, name, port=8000):
+    "Run the server and its cron until interrupted"
+    processes = start(path, name, port)
+    wait_listening(port, processes)
+    print_users(f'http://127.0.0.1:{port}/')
+
+    def stop(signum, frame):
+        for process in processes:
+            process.terminate()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    # When one of them ends, end the other
+    while all(p.poll() is None for p in processes):
+        time.sleep(0.5)
+    stop(None, None)
+    codes = [p.wait() for p in processes]
+    return max(codes) if any(c > 0 for c in codes) else 0
+
+
+def main(args):
+    path = VAR / 'db'
+    build(path, args.database, force=args.reset)
+    if args.no_serve:
+        return 0
+    return serve(path, args.database, args.port)
