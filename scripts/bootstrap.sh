@@ -15,6 +15,9 @@ say() { printf '==> %s\n' "$*"; }
 
 hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
+# Run a long step showing its latest output line; all of it on failure
+progress() { "$PYTHON" scripts/gdcloud/progress.py "$@"; }
+
 # --- Debian packages -------------------------------------------------------
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libpq5 fonts-noto-cjk)
 command -v npm >/dev/null || packages+=(nodejs npm)
@@ -42,9 +45,9 @@ if [ ! -x .venv/bin/python ] || \
         [ "$(cat .venv/.gdcloud-stamp 2>/dev/null)" != "$stamp" ]; then
     say "Installing the Python packages into .venv"
     [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-    .venv/bin/python -m pip install -q --upgrade 'pip>=24'
-    .venv/bin/python -m pip install --progress-bar on \
-        -c requirements.lock -e '.[server,test]'
+    progress pip .venv/bin/python -m pip install --upgrade 'pip>=24'
+    progress pip .venv/bin/python -m pip install -c requirements.lock \
+        -e '.[server,test]'
     echo "$stamp" > .venv/.gdcloud-stamp
 fi
 
@@ -60,17 +63,18 @@ if [ "$(cat $sao/.gdcloud-stamp 2>/dev/null)" != "$stamp" ]; then
     tar -xzf "$sao/tryton-sao-$SAO_VERSION.tgz" -C "$sao"
     rm "$sao/tryton-sao-$SAO_VERSION.tgz"
     cp scripts/sao-package-lock.json "$sao/package/package-lock.json"
-    (cd "$sao/package" && npm ci --omit=dev --legacy-peer-deps \
-        --no-audit --no-fund --loglevel=error)
+    progress npm npm ci --prefix "$sao/package" --omit=dev \
+        --legacy-peer-deps --no-audit --no-fund
     echo "$stamp" > "$sao/.gdcloud-stamp"
 fi
+cp web/custom.js web/custom.css "$sao/package/"
 
 # --- Browser test tools ----------------------------------------------------
 if [ "$MODE" = test ]; then
     stamp=$(hash_of package.json package-lock.json)
     if [ "$(cat node_modules/.gdcloud-stamp 2>/dev/null)" != "$stamp" ]; then
         say "Installing the browser test tools (playwright-core)"
-        npm ci --no-audit --no-fund --loglevel=error
+        progress npm npm ci --no-audit --no-fund
         echo "$stamp" > node_modules/.gdcloud-stamp
     fi
 fi

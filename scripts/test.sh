@@ -42,7 +42,7 @@ suite sqlite -u TRYTOND_DATABASE__URI -u TRYTOND_DATABASE_URI \
 if pg_uri=$("$PYTHON" scripts/postgresql_uri.py); then
     say "Tests on PostgreSQL: database uri $pg_uri"
     suite postgresql -u DB_NAME -u TRYTOND_DATABASE__URI \
-        TRYTOND_DATABASE_URI="$pg_uri" -- "${SUITES[@]}"
+        TRYTOND_DATABASE_URI="$pg_uri" -- "${SUITES[@]}" tests/production
 elif [ "${CI:-}" = true ]; then
     echo "PostgreSQL is unreachable and CI=true: failing." >&2
     status=1

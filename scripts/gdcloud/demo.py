@@ -92,7 +92,7 @@ def build(path, name, force=False):
         database.unlink()
     if not database.exists():
         step(f"Creating the demo database {database} "
-            "(modules and Chinese, about a minute)")
+            "(modules and Chinese, a few seconds)")
         database.touch()
         _admin(path, name, '-u', *MODULES, '--activate-dependencies',
             '-l', LANGUAGE, '--email', 'admin@example.com')
@@ -166,6 +166,7 @@ def _load_users(pool, stations):
     User.save(to_create)
     admin, = User.search([('login', '=', 'admin')])
     admin.language = lang
+    admin.name = "系统管理员"
     admin.save()
 
 
@@ -192,10 +193,27 @@ def start(path, name, port=8000):
     bin_ = os.path.dirname(sys.executable)
     env = environment(path, port)
     conf = str(DEMO_CONFIG)
+    # Each in its own process group, so that stop() ends their children too
     return [
         subprocess.Popen(
-            [os.path.join(bin_, command), '-c', conf, '-d', name], env=env)
+            [os.path.join(bin_, command), '-c', conf, '-d', name], env=env,
+            start_new_session=True)
         for command in ['trytond', 'trytond-cron']]
+
+
+def stop(processes, timeout=30):
+    "Stop the processes started by start() with all their children"
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def wait_listening(port, processes, timeout=120):
@@ -203,8 +221,7 @@ def wait_listening(port, processes, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
-            for process in processes:
-                process.terminate()
+            stop(processes)
             raise SystemExit(
                 f"The server stopped; is port {port} already in use? "
                 "Choose another with `make demo PORT=8001`.")
@@ -218,21 +235,26 @@ def wait_listening(port, processes, timeout=120):
 
 def serve(path, name, port=8000):
     "Run the server and its cron until interrupted"
-    processes = start(path, name, port)
-    wait_listening(port, processes)
-    print_users(f'http://127.0.0.1:{port}/')
+    stopping = []
 
-    def stop(signum, frame):
-        for process in processes:
-            process.terminate()
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    # When one of them ends, end the other
-    while all(p.poll() is None for p in processes):
-        time.sleep(0.5)
-    stop(None, None)
-    codes = [p.wait() for p in processes]
-    return max(codes) if any(c > 0 for c in codes) else 0
+    def interrupt(signum, frame):
+        stopping.append(signum)
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
+    processes = start(path, name, port)
+    try:
+        wait_listening(port, processes)
+        print_users(f'http://127.0.0.1:{port}/')
+        # Run until interrupted or until one of them ends
+        while not stopping and all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        stop(processes)
+    if not stopping:
+        print("The server or its cron stopped; see the messages above.",
+            file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(args):

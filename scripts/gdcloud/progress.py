@@ -32,4 +32,9 @@ def run(args, env=None, label=''):
         sys.stdout.write(''.join(lines))
         raise SystemExit(
             f"{label or args[0]} failed with exit code {process.returncode}")
-    print(f"    done in {time.monotonic() - start:.1f}s", flush=True)
+    print(f"    {label} done in {time.monotonic() - start:.1f}s", flush=True)
+
+
+if __name__ == '__main__':
+    # python3 progress.py LABEL COMMAND [ARG ...], used by bootstrap.sh
+    run(sys.argv[2:], label=sys.argv[1])

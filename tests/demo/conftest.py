@@ -39,17 +39,14 @@ def server(demo_path):
         demo.wait_listening(port, processes)
         yield {'url': f'http://127.0.0.1:{port}/', 'processes': processes}
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        demo.stop(processes)
 
 
 class RPC:
     "A JSON-RPC client as the web client uses it"
 
-    def __init__(self, url, login, password):
-        self.url = url + DATABASE + '/rpc/'
+    def __init__(self, url, login, password, database=DATABASE):
+        self.url = url + database + '/rpc/'
         self.authorization = None
         user_id, session, *_ = self.call(
             'common.db.login', login, {'password': password}, 'zh_CN')

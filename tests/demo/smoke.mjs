@@ -37,6 +37,10 @@ try {
             .first().waitFor({ state: 'visible', timeout: 30000 });
         console.log(`menu "${menu}" shown`);
     }
+    const title = await page.locator('#title').textContent();
+    if (title.trim() !== '广东省标准化站务云') {
+        throw new Error(`the title is "${title}", not the project's`);
+    }
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log(`screenshot ${screenshot}`);
     if (errors.length) {
