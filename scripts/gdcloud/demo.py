@@ -30,17 +30,40 @@ DEMO_USERS = [
     ]
 ADMIN_PASSWORD = 'demo-admin-2020'
 
-# name, code, city code, county
+# name, code, city code, county: the named stations of the demo users
 DEMO_STATIONS = [
     ("广州市汽车客运站", '440100001', '440100', "越秀区"),
     ("广东省汽车客运站", '440100002', '440100', "越秀区"),
     ("广州天河客运站", '440100003', '440100', "天河区"),
     ("深圳罗湖汽车站", '440300001', '440300', "罗湖区"),
     ("深圳福田汽车客运站", '440300002', '440300', "福田区"),
-    ("佛山汽车站", '440600001', '440600', "禅城区"),
-    ("东莞汽车总站", '441900001', '441900', "南城街道"),
-    ("汕头市汽车客运中心站", '440500001', '440500', "龙湖区"),
     ]
+# Every city gets these sample stations: name suffix, grade, daily departures
+SAMPLE_STATIONS = [
+    ("汽车客运总站", '1', 620),
+    ("汽车客运东站", '2', 310),
+    ("汽车客运西站", '3', 150),
+    ("城北汽车站", '4', 60),
+    ("乡镇客运站", 'simple', 12),
+    ]
+CITY_NAMES = {
+    '440100': "广州", '440200': "韶关", '440300': "深圳", '440400': "珠海",
+    '440500': "汕头", '440600': "佛山", '440700': "江门", '440800': "湛江",
+    '440900': "茂名", '441200': "肇庆", '441300': "惠州", '441400': "梅州",
+    '441500': "汕尾", '441600': "河源", '441700': "阳江", '441800': "清远",
+    '441900': "东莞", '442000': "中山", '445100': "潮州", '445200': "揭阳",
+    '445300': "云浮",
+    }
+
+
+def demo_stations():
+    "Yield (name, code, city code, county, grade, daily departures)"
+    for name, code, city, county in DEMO_STATIONS:
+        yield name, code, city, county, '1', 500
+    for city, short in CITY_NAMES.items():
+        for i, (suffix, grade, departures) in enumerate(SAMPLE_STATIONS):
+            yield (f"{short}{suffix}", f'{city}1{i:02d}', city, None,
+                grade, departures)
 
 
 def environment(path, port=8000):
@@ -134,10 +157,13 @@ def _load_stations(pool):
     City = pool.get('gd.city')
     Station = pool.get('gd.station')
     cities = {c.code: c for c in City.search([])}
-    existing = {s.code: s for s in Station.search([])}
+    existing = {s.code for s in Station.search([])}
     to_create = [
-        Station(name=name, code=code, city=cities[city], county=county)
-        for name, code, city, county in DEMO_STATIONS
+        Station(
+            name=name, code=code, city=cities[city], county=county,
+            grade_scheme='jtt200_2004', grade=grade,
+            daily_departures=departures, operator=f"{name}有限公司")
+        for name, code, city, county, grade, departures in demo_stations()
         if code not in existing]
     Station.save(to_create)
     return {s.code: s for s in Station.search([])}
