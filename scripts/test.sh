@@ -35,14 +35,22 @@ suite() {
         --junitxml="$ARTIFACTS/junit-$name.xml" "$@" || status=1
 }
 
+# trytond's test cache keeps a database per set of modules; it is keyed by
+# the modules' names only, so each run starts with an empty one.
+sqlite_cache=$(mktemp -d)
+trap 'rm -rf "$sqlite_cache"' EXIT
+
 say "Tests on SQLite: database uri sqlite://, DB_NAME=:memory:"
 suite sqlite -u TRYTOND_DATABASE__URI -u TRYTOND_DATABASE_URI \
-    DB_NAME=:memory: -- "${SUITES[@]}"
+    DB_NAME=:memory: DB_CACHE="$sqlite_cache" -- "${SUITES[@]}"
 
 if pg_uri=$("$PYTHON" scripts/postgresql_uri.py); then
     say "Tests on PostgreSQL: database uri $pg_uri"
+    "$PYTHON" scripts/postgresql_uri.py --drop-cache "$pg_uri"
     suite postgresql -u DB_NAME -u TRYTOND_DATABASE__URI \
-        TRYTOND_DATABASE_URI="$pg_uri" -- "${SUITES[@]}" tests/production
+        TRYTOND_DATABASE_URI="$pg_uri" DB_CACHE="${pg_uri%/}" \
+        -- "${SUITES[@]}" tests/production
+    "$PYTHON" scripts/postgresql_uri.py --drop-cache "$pg_uri"
 elif [ "${CI:-}" = true ]; then
     echo "PostgreSQL is unreachable and CI=true: failing." >&2
     status=1
