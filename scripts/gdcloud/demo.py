@@ -144,6 +144,7 @@ def load(path, name):
         stations = _load_stations(pool)
         _load_users(pool, stations)
         _finish_config_wizard(pool)
+        _refresh_deadlines(pool)
 
 
 def _load_languages(pool):
@@ -194,6 +195,13 @@ def _load_users(pool, stations):
     admin.language = lang
     admin.name = "系统管理员"
     admin.save()
+
+
+def _refresh_deadlines(pool):
+    "Fill the calendar of due dates as the daily cron does"
+    Programme = pool.get('gd.programme')
+    Deadline = pool.get('gd.deadline')
+    Deadline.refresh(Programme.search([('state', '=', 'running')]))
 
 
 def _finish_config_wizard(pool):

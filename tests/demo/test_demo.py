@@ -98,3 +98,18 @@ def test_cron_runs_beside_the_server(server):
     assert [p.args[0].name if hasattr(p.args[0], 'name')
         else p.args[0].rsplit('/', 1)[-1] for p in server['processes']] \
         == ['trytond', 'trytond-cron']
+
+
+def test_demo_has_stations_in_every_city_and_their_due_dates(demo_path):
+    "Every city has sample stations; the calendar of due dates is filled"
+    with sqlite3.connect(demo_path / f'{DATABASE}.sqlite') as connection:
+        cities = connection.execute(
+            "SELECT COUNT(DISTINCT city) FROM gd_station").fetchone()[0]
+        surveys_due = connection.execute(
+            "SELECT COUNT(*) FROM gd_deadline WHERE kind = 'survey'"
+            ).fetchone()[0]
+        graded = connection.execute(
+            "SELECT COUNT(*) FROM gd_station "
+            "WHERE grade IN ('1', '2', '3', '4', '5')").fetchone()[0]
+    assert cities == 21
+    assert surveys_due == graded > 0
