@@ -390,7 +390,6 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
             surveys, {'submitted'}, 'gd_deploy.msg_survey_return_state')
 
     @classmethod
-    @Workflow.transition('returned')
     def do_return(cls, surveys, reason):
         "Return the submitted surveys to their stations for the reason"
         cls._check_state(
@@ -406,7 +405,12 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
         # The association has no write access to the surveys: it changes
         # them only through this step, checked above
         with without_check_access():
-            cls.write(surveys, {'returned_reason': reason.strip()})
+            cls._return(surveys, reason.strip())
+
+    @classmethod
+    @Workflow.transition('returned')
+    def _return(cls, surveys, reason):
+        cls.write(surveys, {'returned_reason': reason})
 
     @classmethod
     @ModelView.button
