@@ -118,7 +118,7 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
 
     # Dates and workflow
     due_date = fields.Function(
-        fields.Date("Due Date"), 'get_due_date')
+        fields.Date("Due Date"), 'on_change_with_due_date')
     extended_due_date = fields.Date(
         "Extended Due Date", readonly=True,
         help="Set by the association to let the station submit late.")
@@ -213,11 +213,13 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
     def search_rec_name(cls, name, clause):
         return [('station.rec_name', *clause[1:])]
 
-    def get_due_date(self, name):
+    @fields.depends('programme', 'extended_due_date')
+    def on_change_with_due_date(self, name=None):
         "The extended due date or the programme's survey due date"
         if self.extended_due_date:
             return self.extended_due_date
-        milestone = self.programme.milestone('survey')
+        milestone = (
+            self.programme.milestone('survey') if self.programme else None)
         if milestone:
             return milestone.due_date
 
