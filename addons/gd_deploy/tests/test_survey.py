@@ -258,6 +258,13 @@ class SurveyTestCase(TestCase):
                             }])
         self.assertEqual(Survey(survey_b.id).system_name, "站务管理系统 V3")
 
+        # Nor can it move its own survey onto another station
+        station_d, _ = self.setup_station('440100323')
+        survey_a = self.create_survey(user_a, station_a)
+        with as_user(user_a):
+            with self.assertRaises(AccessError):
+                Survey.write([survey_a], {'station': station_d.id})
+
     @with_transaction()
     def test_city_bureau_reads_only_its_citys_surveys(self):
         "广州 bureau reads 广州 surveys and nothing of 深圳"
