@@ -23,3 +23,7 @@ class StepAccessError(AccessError):
 
 class DeadlineWarning(UserWarning):
     pass
+
+
+class ModificationError(AccessError):
+    "A change the record's state does not allow"
