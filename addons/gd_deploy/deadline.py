@@ -285,8 +285,11 @@ class Station(metaclass=PoolMeta):
         deadlines = []
         for station in cls.search([('graded', '=', True)]):
             survey = surveys.get(station.id)
-            due_date = (
-                getattr(survey, 'due_date', None) or milestone.due_date)
+            due_date = survey.due_date if survey else milestone.due_date
+            if survey and survey.state == 'returned':
+                # A returned survey is due again some days after its return
+                due_date = max(due_date, survey.returned_date
+                    + dt.timedelta(days=programme.resubmit_days))
             deadlines.append({
                     'key': f'survey:{station.id}',
                     'kind': 'survey',

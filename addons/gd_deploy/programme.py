@@ -73,6 +73,10 @@ class Programme(DeactivableMixin, Workflow, ModelSQL, ModelView):
         domain=[('reminder_days', '>=', 0)],
         help="How many days before a due date the responsible users are "
         "reminded.")
+    resubmit_days = fields.Integer(
+        "Resubmit Within (Days)", required=True,
+        domain=[('resubmit_days', '>=', 0)],
+        help="How many days a station has to resubmit a returned survey.")
     milestones = fields.One2Many(
         'gd.programme.milestone', 'programme', "Milestones")
     state = fields.Selection([
@@ -134,6 +138,10 @@ class Programme(DeactivableMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_reminder_days(cls):
         return 3
+
+    @classmethod
+    def default_resubmit_days(cls):
+        return 7
 
     @classmethod
     def validate_fields(cls, programmes, field_names):

@@ -127,6 +127,7 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
         fields.Boolean("Late"), 'get_late', searcher='search_late')
     submitted_date = fields.Date("Submitted Date", readonly=True)
     returned_reason = fields.Text("Returned Reason", readonly=True)
+    returned_date = fields.Date("Returned Date", readonly=True)
     accepted_by = fields.Many2One(
         'res.user', "Accepted By", readonly=True, ondelete='RESTRICT')
     accepted_date = fields.Date("Accepted Date", readonly=True)
@@ -140,7 +141,7 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
     # Fields only the workflow writes
     _workflow_fields = {
         'state', 'extended_due_date', 'extension_reason', 'submitted_date',
-        'returned_reason', 'accepted_by', 'accepted_date'}
+        'returned_reason', 'returned_date', 'accepted_by', 'accepted_date'}
 
     @classmethod
     def __setup__(cls):
@@ -412,7 +413,10 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('returned')
     def _return(cls, surveys, reason):
-        cls.write(surveys, {'returned_reason': reason})
+        cls.write(surveys, {
+                'returned_reason': reason,
+                'returned_date': cls._today(),
+                })
 
     @classmethod
     @ModelView.button

@@ -192,3 +192,20 @@ class DeadlineTestCase(TestCase):
         cron, = Cron.search([
                 ('method', '=', 'gd.deadline|send_notifications')])
         self.assertEqual(cron.interval_type, 'days')
+
+    @with_transaction()
+    def test_returned_survey_is_due_again_days_after_its_return(self):
+        "A survey returned after the due date is not missed at once"
+        pool = Pool()
+        Deadline = pool.get('gd.deadline')
+        Survey = pool.get('gd.station.survey')
+        programme = programme_2020()
+        station = create_station("退回站", '440100806', '440100')
+        survey, = Survey.create([{
+                    'programme': programme.id, 'station': station.id,
+                    'state': 'returned',
+                    'returned_date': dt.date(2020, 5, 28)}])
+        Deadline.refresh([programme], dt.date(2020, 5, 29))
+        deadline, = Deadline.search([('key', '=', f'survey:{station.id}')])
+        self.assertEqual(deadline.due_date, dt.date(2020, 6, 4))
+        self.assertEqual(deadline.state, 'open')
