@@ -211,10 +211,16 @@ class Fare(ModelSQL, ModelView):
             f'{self.arrival.rec_name} ({self.fare_type.rec_name})')
 
     @classmethod
+    def _validate(cls, fares, field_names=None):
+        # Before the domains of the stops, to say why
+        for fare in fares:
+            fare.check_stops()
+        super()._validate(fares, field_names=field_names)
+
+    @classmethod
     def validate_fields(cls, fares, field_names):
         super().validate_fields(fares, field_names)
         for fare in fares:
-            fare.check_stops()
             fare.check_price()
 
     def check_stops(self):

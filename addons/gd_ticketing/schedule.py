@@ -130,6 +130,13 @@ class Schedule(DeactivableMixin, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def default_monday(cls):
+        return True
+
+    default_tuesday = default_wednesday = default_thursday = default_monday
+    default_friday = default_saturday = default_sunday = default_monday
+
+    @classmethod
     def default_valid_from(cls):
         return Pool().get('ir.date').today()
 
@@ -426,10 +433,16 @@ class Run(Workflow, ModelSQL, ModelView):
         return values
 
     @classmethod
+    def _validate(cls, runs, field_names=None):
+        # Before the domains of vehicle and driver, to say why
+        for run in runs:
+            run.check_vehicle()
+        super()._validate(runs, field_names=field_names)
+
+    @classmethod
     def validate_fields(cls, runs, field_names):
         super().validate_fields(runs, field_names)
         for run in runs:
-            run.check_vehicle()
             run.check_seats()
 
     def check_vehicle(self):
