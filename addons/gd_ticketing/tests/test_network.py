@@ -11,7 +11,8 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.gd_ticketing.exceptions import (
     NetworkError, OrganisationError, RunAccessError, SaleError, ScheduleError)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import TestCase, activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    TestCase, activate_module, with_transaction)
 
 from .tools import (
     as_user, create_carrier, create_driver, create_network, create_route,
@@ -109,16 +110,21 @@ class NetworkTestCase(TestCase):
         b = create_station("乙站", '440100R02', '440100')
         c = create_station("丙站", '440100R03', '440100')
         with self.assertRaises(NetworkError) as context:
-            create_route('R01', "乱序线", [(a, 0, 0), (b, 50, 60), (c, 40, 90)])
+            create_route('R01', "乱序线",
+                [(a, 0, 0), (b, 50, 60), (c, 40, 90)])
         self.assertIn("丙站", str(context.exception))
         with self.assertRaises(NetworkError):
-            create_route('R02', "同距线", [(a, 0, 0), (b, 50, 60), (c, 50, 90)])
+            create_route('R02', "同距线",
+                [(a, 0, 0), (b, 50, 60), (c, 50, 90)])
         with self.assertRaises(NetworkError):
-            create_route('R03', "逆时线", [(a, 0, 0), (b, 50, 60), (c, 60, 30)])
+            create_route('R03', "逆时线",
+                [(a, 0, 0), (b, 50, 60), (c, 60, 30)])
         with self.assertRaises(NetworkError):
-            create_route('R04', "单站线", [(a, 0, 0)])
+            create_route('R04', "单站线",
+                [(a, 0, 0)])
         with self.assertRaises(NetworkError):
-            create_route('R05', "回头线", [(a, 0, 0), (b, 50, 60), (a, 90, 90)])
+            create_route('R05', "回头线",
+                [(a, 0, 0), (b, 50, 60), (a, 90, 90)])
 
     @with_transaction()
     def test_route_origin_is_the_first_stop(self):
@@ -186,7 +192,8 @@ class NetworkTestCase(TestCase):
         with on_date(TODAY):
             Schedule.generate([schedule])
             Schedule.generate_runs_cron()
-        runs = Run.search([('schedule', '=', schedule.id)], order=[('date', 'ASC')])
+        runs = Run.search(
+            [('schedule', '=', schedule.id)], order=[('date', 'ASC')])
         # 25, 26, 27 November, 30 November and 1 December; not the weekend
         self.assertEqual(
             [r.date for r in runs],
@@ -328,7 +335,9 @@ class NetworkTestCase(TestCase):
         run = self.open_run(create_network('S3'))
         Section.allocate(run, 0, 1, seat_numbers=[1], key='a', at=MORNING)
         with self.assertRaises(UserError):
-            Section.create([{'run': run.id, 'seat': 1, 'section': 0, 'key': 'b'}])
+            Section.create([{
+                        'run': run.id, 'seat': 1, 'section': 0,
+                        'key': 'b'}])
 
     @with_transaction()
     def test_run_seats_below_a_held_seat_are_refused(self):
