@@ -67,9 +67,12 @@ class NetworkTestCase(TestCase):
                 route.stops[2].rec_name, '80.00', '75.50', '上限票价']:
             self.assertIn(text, message)
 
-        fare.price = Decimal('75.50')
-        fare.save()
-        self.assertEqual(fare.price, Decimal('75.50'))
+        # A price equal to its cap is allowed
+        child = Fare(
+            route=route, departure=route.stops[0], arrival=route.stops[1],
+            fare_type=get_code('fare_type', 'child'),
+            price=Decimal('20.00'), price_cap=Decimal('20.00'))
+        child.save()
 
     @with_transaction()
     def test_fare_unique_per_route_stops_and_type(self):
