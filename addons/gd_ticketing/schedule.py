@@ -553,6 +553,17 @@ class RunSeatSection(ModelSQL, ModelView):
             ('id', 'ASC')]
 
     @classmethod
+    def check_modification(
+            cls, mode, sections, values=None, external=False):
+        super().check_modification(
+            mode, sections, values=values, external=external)
+        # Seats are held and freed by allocate and release only, which
+        # check the sale window and the capacity
+        if external:
+            raise RunAccessError(gettext(
+                    'gd_ticketing.msg_seat_section_direct'))
+
+    @classmethod
     def _lock_run(cls, run):
         """Lock the row of run until the end of the transaction and count
         a change of its inventory

@@ -430,6 +430,14 @@ class NetworkTestCase(TestCase):
                 Section.release(sz_run, 'b')
             self.assertEqual(len(Section.search([])), 2)
         self.assertEqual(Section.search_count([('run', '=', sz_run.id)]), 0)
+        with as_user(user):
+            # Not around allocate, its sale window and its capacity
+            with self.assertRaises(RunAccessError):
+                Section.create([{
+                            'run': gz_run.id, 'seat': 2, 'section': 0,
+                            'key': 'c'}])
+            with self.assertRaises(RunAccessError):
+                Section.delete(Section.search([]))
 
     @with_transaction()
     def test_city_bureau_reads_only_its_city(self):
