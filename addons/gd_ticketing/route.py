@@ -166,6 +166,25 @@ class RouteStop(sequence_ordered(), ModelSQL, ModelView):
         return self.route.stop_index(self)
 
     @classmethod
+    def check_modification(cls, mode, stops, values=None, external=False):
+        pool = Pool()
+        Run = pool.get('gd.run')
+        super().check_modification(
+            mode, stops, values=values, external=external)
+        # The seats of runs are held per section: the sections of a route
+        # with runs to come must stay as they are
+        routes = {s.route for s in stops}
+        runs = Run.search([
+                ('route', 'in', [r.id for r in routes]),
+                ('state', 'in', ['planned', 'open']),
+                ], limit=1)
+        if runs:
+            run, = runs
+            raise NetworkError(gettext(
+                    'gd_ticketing.msg_route_stops_with_runs',
+                    route=run.route.rec_name, run=run.rec_name))
+
+    @classmethod
     def on_modification(cls, mode, stops, field_names=None):
         pool = Pool()
         Route = pool.get('gd.route')

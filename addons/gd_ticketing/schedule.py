@@ -64,9 +64,11 @@ def check_station_fields(records, values, allowed, message):
     refused = set(values) - allowed
     if refused:
         record = records[0]
+        strings = record.fields_get(sorted(refused))
         raise RunAccessError(gettext(
                 message, record=record.rec_name,
-                fields=', '.join(sorted(refused))))
+                fields='、'.join(
+                    strings[n]['string'] for n in sorted(refused))))
 
 
 class Schedule(DeactivableMixin, ModelSQL, ModelView):

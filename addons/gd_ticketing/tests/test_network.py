@@ -139,6 +139,22 @@ class NetworkTestCase(TestCase):
         self.assertEqual(len(route.sections), 2)
 
     @with_transaction()
+    def test_route_stops_are_locked_by_runs_to_come(self):
+        "The sections of a route with runs to come do not change"
+        pool = Pool()
+        Route = pool.get('gd.route')
+        Run = pool.get('gd.run')
+        network = create_network('O2')
+        route = network['route']
+        run = self.open_run(network)
+        with self.assertRaises(NetworkError) as context:
+            Route.write([route], {'stops': [('delete', [route.stops[1].id])]})
+        self.assertIn(run.rec_name, str(context.exception))
+        Run.cancel([run])
+        Route.write([route], {'stops': [('delete', [route.stops[1].id])]})
+        self.assertEqual(len(Route(route.id).stops), 2)
+
+    @with_transaction()
     def test_vehicle_without_seats_is_refused(self):
         "A vehicle has at least one seat"
         carrier = create_carrier("零座客运", 'CV0')
@@ -404,8 +420,9 @@ class NetworkTestCase(TestCase):
                 Run.write([Run(sz_run.id)], {'gate': '9'})
             Run.write([Run(gz_run.id)], {'gate': '3', 'bay': '12'})
             Schedule.write([Schedule(gz['schedule'].id)], {'gate': '3'})
-            with self.assertRaises(RunAccessError):
+            with self.assertRaises(RunAccessError) as context:
                 Run.write([Run(gz_run.id)], {'seats': 2})
+            self.assertIn("售票座位数", str(context.exception))
             with self.assertRaises(RunAccessError):
                 Schedule.write([Schedule(gz['schedule'].id)], {'seats': 2})
         with as_user(middle):
