@@ -1,0 +1,29 @@
+# This file is part of GD Station Cloud.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class OrganisationError(ValidationError):
+    pass
+
+
+class NetworkError(ValidationError):
+    "Routes, stops and fares that contradict each other"
+    pass
+
+
+class ScheduleError(ValidationError):
+    "Schedules and runs whose data contradict each other"
+    pass
+
+
+class RunAccessError(AccessError):
+    "A role changes what is not its to change"
+    pass
+
+
+class SaleError(UserError):
+    "Seats that cannot be sold"
+    pass

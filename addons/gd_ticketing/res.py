@@ -1,0 +1,59 @@
+# This file is part of GD Station Cloud.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.cache import Cache
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import PoolMeta
+from trytond.pyson import Bool, Eval
+
+from .exceptions import OrganisationError
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    carrier = fields.Many2One(
+        'gd.carrier', "Carrier", ondelete='RESTRICT',
+        states={
+            'invisible': Bool(Eval('city')) | Bool(Eval('station')),
+            },
+        help="The carrier (bus company) the user works for.")
+    _get_gd_carriers_cache = Cache(
+        __name__ + '.get_gd_carriers', context=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        for name in ['city', 'station']:
+            field = getattr(cls, name)
+            field.states = field.states.copy()
+            field.states['invisible'] = (
+                field.states.get('invisible', False)
+                | Bool(Eval('carrier')))
+
+    @classmethod
+    def validate_fields(cls, users, field_names):
+        super().validate_fields(users, field_names)
+        if field_names and 'carrier' in field_names:
+            for user in users:
+                user.check_organisation()
+
+    def check_organisation(self):
+        super().check_organisation()
+        if self.carrier and (self.city or self.station):
+            raise OrganisationError(gettext(
+                    'gd_ticketing.msg_user_carrier_and_organisation',
+                    user=self.rec_name))
+
+    @classmethod
+    def get_gd_carriers(cls):
+        "Return the ids of the carriers the current user works for"
+        return cls._get_organisation_ids(
+            'carrier', cls._get_gd_carriers_cache)
+
+    @classmethod
+    def on_modification(cls, mode, users, field_names=None):
+        super().on_modification(mode, users, field_names=field_names)
+        if mode in {'write', 'delete'}:
+            cls._get_gd_carriers_cache.clear()
