@@ -135,3 +135,18 @@ class IdentityTestCase(unittest.TestCase):
         with patch.dict(os.environ, {'GDCLOUD_ID_KEY': short}):
             with self.assertRaises(IdentityKeyError):
                 encrypt('11010519491231002X')
+
+    def test_every_refusal_has_a_message(self):
+        "Each key the validation raises is an ir.message of the module"
+        import pathlib
+        import re as re_
+        module = pathlib.Path(__file__).parents[1]
+        messages = set(re_.findall(
+                r'id="(msg_id_[a-z0-9_]+)"',
+                (module / 'message.xml').read_text()))
+        raised = set(re_.findall(
+                r"'(msg_id_[a-z0-9_]+)'",
+                (module / 'identity.py').read_text()))
+        raised |= {f'msg_id_{t}_format' for t in [
+                'passport', 'foreigner', 'hk_macao_permit', 'taiwan_permit']}
+        self.assertLessEqual(raised, messages)
