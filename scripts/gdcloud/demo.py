@@ -5,8 +5,11 @@ import signal
 import socket
 import subprocess
 import sys
+import datetime as dt
 import tempfile
 import time
+from contextlib import contextmanager
+from unittest.mock import patch
 
 from . import CONFIG, MODULES, ROOT, SAO, VAR
 from .progress import run, step
@@ -144,6 +147,7 @@ def load(path, name):
         stations = _load_stations(pool)
         _load_users(pool, stations)
         _finish_config_wizard(pool)
+        _load_history(pool)
         _refresh_deadlines(pool)
 
 
@@ -195,6 +199,96 @@ def _load_users(pool, stations):
     admin.language = lang
     admin.name = "系统管理员"
     admin.save()
+
+
+# How far each sample station got, by its position in its city; the cities
+# of LAGGING are behind the province
+STAGES_BY_POSITION = ['accepted', 'switched', 'planned', 'surveyed']
+LAGGING = {'440200', '441500', '445300'}
+STAGE_ORDER = ['not_started', 'surveyed', 'planned', 'switched', 'accepted']
+
+
+def sample_stage(code):
+    "The stage the demo history brings a sample station to"
+    city, position = code[:6], int(code[-2:])
+    if code[6] != '1' or position >= len(STAGES_BY_POSITION):
+        return 'not_started'
+    stage = STAGES_BY_POSITION[position]
+    if city in LAGGING:
+        stage = STAGE_ORDER[max(0, STAGE_ORDER.index(stage) - 2)]
+    return stage
+
+
+@contextmanager
+def on_date(pool, date):
+    "Replay a step of the programme's history on the date it happened"
+    Date = pool.get('ir.date')
+    with patch.object(Date, 'today', return_value=date):
+        yield
+
+
+def _load_history(pool):
+    """Replay the 2020 programme through its workflows: surveys submitted
+    and accepted; the stations of the demo users left to work in"""
+    Survey = pool.get('gd.station.survey')
+    Station = pool.get('gd.station')
+    Programme = pool.get('gd.programme')
+    programme, = Programme.search([('code', '=', 'GD-2020')])
+    done = {s.station.id for s in Survey.search([])}
+    stations = [s for s in Station.search([('graded', '=', True)])
+        if s.id not in done]
+    surveyed = [s for s in stations
+        if STAGE_ORDER.index(sample_stage(s.code)) >= 1]
+    surveys = Survey.create([
+            _survey_values(programme, s) for s in surveyed])
+    with on_date(pool, dt.date(2020, 5, 22)):
+        Survey.submit(surveys)
+    with on_date(pool, dt.date(2020, 5, 28)):
+        Survey.accept([s for s in surveys
+                if sample_stage(s.station.code) != 'surveyed'])
+
+    # The demo station user's own survey: a draft the association allowed
+    # to come late
+    station, = Station.search([('code', '=', '440100001')])
+    if station.id not in done:
+        draft, = Survey.create([{
+                    'programme': programme.id, 'station': station.id,
+                    'system_name': "旧站务系统", 'system_vendor': "某软件公司",
+                    }])
+        Survey.extend_due_date(
+            [draft], dt.date.today() + dt.timedelta(days=30),
+            "演示：协会同意延期提交")
+
+
+def _survey_values(programme, station):
+    return {
+        'programme': programme.id,
+        'station': station.id,
+        'system_name': "站务管理系统 V3",
+        'system_vendor': "广东某信息技术有限公司",
+        'channel_window': True,
+        'channel_self_service': True,
+        'channel_online': True,
+        'ticket_windows': 6,
+        'check_gates': 4,
+        'peripherals': [('create', [
+                    {'kind': 'id_card_reader', 'model': "华视 CVR-100",
+                        'count': 8},
+                    {'kind': 'ticket_printer', 'model': "得实 DS-1100",
+                        'count': 6},
+                    {'kind': 'gate', 'model': "实名制闸机", 'count': 4},
+                    ])],
+        'network_kind': 'dedicated',
+        'bandwidth': 100,
+        'server_count': 2,
+        'daily_departures': station.daily_departures,
+        'yearly_passengers': (station.daily_departures or 0) * 12000,
+        'real_name_method': 'id_reader',
+        'provincial_interface': "通过联网售票接口上传售票数据",
+        'contacts': [('create', [{
+                        'name': "站务联系人", 'post': "信息科科长",
+                        'phone': "020-83730000"}])],
+        }
 
 
 def _refresh_deadlines(pool):
