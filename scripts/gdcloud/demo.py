@@ -1,11 +1,12 @@
 "Build the demo database on SQLite and run the system"
+import base64
+import datetime as dt
 import hashlib
 import os
 import signal
 import socket
 import subprocess
 import sys
-import datetime as dt
 import tempfile
 import time
 from contextlib import contextmanager
@@ -69,9 +70,21 @@ def demo_stations():
                 grade, departures)
 
 
+def id_key():
+    """The demo's key for identity numbers, made once into var/id-key: never
+    in the database nor in git"""
+    path = VAR / 'id-key'
+    if not path.exists():
+        VAR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(base64.b64encode(os.urandom(32)).decode())
+    return path.read_text().strip()
+
+
 def environment(path, port=8000):
     "The environment that points trytond at the demo files"
     env = dict(os.environ)
+    env.setdefault('GDCLOUD_ID_KEY', id_key())
     env['TRYTOND_DATABASE__PATH'] = str(path)
     env['TRYTOND_WEB__ROOT'] = str(SAO)
     env['TRYTOND_WEB__LISTEN'] = f'127.0.0.1:{port}'
