@@ -50,8 +50,9 @@ class Issuer(DeactivableMixin, ModelSQL, ModelView):
         "such as 粤交运.")
     pattern = fields.Char(
         "Number Pattern", required=True,
-        help="How numbers are written, with {prefix}, {year} and {serial} "
-        "(the serial restarts each year), such as {prefix}〔{year}〕{serial}号.")
+        help="How numbers are written, with {prefix}, {year} and "
+        "{serial} (the serial restarts each year), "
+        "such as {prefix}〔{year}〕{serial}号.")
     minimum_approvals = fields.Integer(
         "Minimum Approvals", required=True,
         domain=[('minimum_approvals', '>=', 0)],
@@ -124,7 +125,6 @@ class Issuer(DeactivableMixin, ModelSQL, ModelView):
 class IssuerSerial(ModelSQL, ModelView):
     __name__ = 'gd.document.issuer.serial'
     __string__ = "Document Issuer Serial"
-    __access__ = {'issuer'}
 
     issuer = fields.Many2One(
         'gd.document.issuer', "Issuer", required=True, ondelete='CASCADE',
@@ -137,6 +137,7 @@ class IssuerSerial(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('issuer')
         t = cls.__table__()
         cls._sql_constraints += [
             ('issuer_year_unique', Unique(t, t.issuer, t.year),
@@ -206,6 +207,9 @@ class Document(Workflow, ModelSQL, ModelView):
             ('issued', "Issued"),
             ('archived', "Archived"),
             ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
+    kind_string = kind.translated('kind')
+    disclosure_string = disclosure.translated('disclosure')
 
     @classmethod
     def __setup__(cls):
@@ -537,7 +541,6 @@ class Document(Workflow, ModelSQL, ModelView):
 class Recipient(sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'gd.document.recipient'
     __string__ = "Document Recipient"
-    __access__ = {'document'}
 
     document = fields.Many2One(
         'gd.document', "Document", required=True, ondelete='CASCADE')
@@ -579,6 +582,13 @@ class Recipient(sequence_ordered(), ModelSQL, ModelView):
         fields.DateTime("Acknowledged on"), 'get_acknowledged')
     acknowledged_by = fields.Function(
         fields.Many2One('res.user', "Acknowledged by"), 'get_acknowledged')
+
+    kind_string = kind.translated('kind')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('document')
 
     @classmethod
     def default_kind(cls):
@@ -645,7 +655,6 @@ class Recipient(sequence_ordered(), ModelSQL, ModelView):
 class Approval(sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'gd.document.approval'
     __string__ = "Document Approval"
-    __access__ = {'document'}
 
     document = fields.Many2One(
         'gd.document', "Document", required=True, ondelete='CASCADE')
@@ -658,6 +667,13 @@ class Approval(sequence_ordered(), ModelSQL, ModelView):
             ], "Decision", required=True, readonly=True)
     date = fields.DateTime("Date", readonly=True)
     comment = fields.Text("Comment")
+
+    decision_string = decision.translated('decision')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('document')
 
     @classmethod
     def default_decision(cls):
@@ -687,7 +703,6 @@ class Approval(sequence_ordered(), ModelSQL, ModelView):
 class Version(ModelSQL, ModelView):
     __name__ = 'gd.document.version'
     __string__ = "Document Version"
-    __access__ = {'document'}
 
     document = fields.Many2One(
         'gd.document', "Document", required=True, ondelete='CASCADE')
@@ -707,6 +722,7 @@ class Version(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('document')
         cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
         readonly = Eval('document_state').in_(['issued', 'archived'])
         for name in ['document', 'file', 'file_name']:
@@ -748,7 +764,6 @@ class Version(ModelSQL, ModelView):
 class Receipt(ModelSQL, ModelView):
     __name__ = 'gd.document.receipt'
     __string__ = "Document Receipt"
-    __access__ = {'document'}
 
     document = fields.Many2One(
         'gd.document', "Document", required=True, ondelete='CASCADE',
@@ -765,6 +780,7 @@ class Receipt(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('document')
         t = cls.__table__()
         cls._sql_constraints += [
             ('recipient_unique', Unique(t, t.recipient),
@@ -825,7 +841,6 @@ class DocumentRegisterReport(XlsxReport):
         fields_ = Document.fields_get([
                 'number', 'title', 'kind', 'issuer', 'date', 'disclosure',
                 'state', 'recipients', 'unacknowledged_count'])
-        kinds = dict(Document.kind.selection)
         records = sorted(records, key=lambda d: (
                 d.date or dt.date.max, d.number or '', d.id))
         columns = [
@@ -845,7 +860,7 @@ class DocumentRegisterReport(XlsxReport):
         for i, document in enumerate(records, 1):
             rows.append([
                     i, document.number or '', document.title,
-                    document.kind_string or kinds.get(document.kind),
+                    document.kind_string,
                     document.issuer.rec_name, document.date,
                     document.disclosure_string, document.state_string,
                     len(document.recipients),

@@ -126,19 +126,20 @@ class Request(Workflow, ModelSQL, ModelView):
         return Transaction().user or None
 
     def get_missing(self, name):
-        return [l.id for l in self.lines if l.state == 'pending']
+        return [line.id for line in self.lines if line.state == 'pending']
 
     @classmethod
     def get_counts(cls, requests, names):
         result = {n: {} for n in names}
         for request in requests:
+            lines = request.lines
             values = {
-                'line_count': len(request.lines),
+                'line_count': len(lines),
                 'answered_count': len(
-                    [l for l in request.lines if l.state == 'answered']),
+                    [x for x in lines if x.state == 'answered']),
                 'missing_count': len(
-                    [l for l in request.lines if l.state == 'pending']),
-                'late_count': len([l for l in request.lines if l.late]),
+                    [x for x in lines if x.state == 'pending']),
+                'late_count': len([x for x in lines if x.late]),
                 }
             for name in names:
                 result[name][request.id] = values[name]
@@ -171,7 +172,7 @@ class Request(Workflow, ModelSQL, ModelView):
                 raise RequestError(gettext(
                         'gd_documents.msg_request_lines_not_draft',
                         request=request.rec_name))
-            existing = {(l.city, l.station) for l in request.lines}
+            existing = {(line.city, line.station) for line in request.lines}
             for city, station in request.get_organisations():
                 if (city, station) not in existing:
                     lines.append(Line(
@@ -408,7 +409,7 @@ class RequestLine(ModelSQL, ModelView):
                 'answered_date': dt.datetime.now(),
                 'answered_by': user,
                 })
-        late = [l for l in lines if today > l.request.due_date]
+        late = [line for line in lines if today > line.request.due_date]
         if late:
             cls.write(late, {'late': True})
 

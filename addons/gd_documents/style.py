@@ -170,7 +170,8 @@ def chart_image(chart, format='png', dpi=150):
             name, values = chart.series[0]
             axes.pie(
                 values, labels=categories, colors=CHART_COLOURS,
-                autopct=lambda p: f'{p:.0f}%', textprops={'fontproperties': font})
+                autopct=lambda p: f'{p:.0f}%',
+                textprops={'fontproperties': font})
             axes.axis('equal')
         else:
             count = len(chart.series)
