@@ -844,7 +844,8 @@ class DocumentRegisterReport(XlsxReport):
         records = sorted(records, key=lambda d: (
                 d.date or dt.date.max, d.number or '', d.id))
         columns = [
-            style.Column(gettext('gd_documents.msg_report_row'), 6),
+            style.Column(
+                gettext('gd_documents.msg_report_row'), 6, 'integer'),
             style.Column(fields_['number']['string'], 22),
             style.Column(fields_['title']['string'], 40),
             style.Column(fields_['kind']['string'], 8),
@@ -906,6 +907,7 @@ class DocumentReceiptReport(DocxReport):
         fields_ = Recipient.fields_get([
                 'kind', 'acknowledged', 'acknowledged_date',
                 'acknowledged_by'])
+        title = pool.get('gd.document').fields_get(['title'])['title']
         rows = []
         for i, recipient in enumerate(document.recipients, 1):
             rows.append([
@@ -924,8 +926,7 @@ class DocumentReceiptReport(DocxReport):
             subtitle=document.issuer.name,
             blocks=[
                 style.KeyValues(items=[
-                        (Pool().get('gd.document').title.string,
-                            document.title),
+                        (title['string'], document.title),
                         (gettext('gd_documents.msg_report_issue_date'),
                             document.date.isoformat()
                             if document.date else ''),
@@ -939,7 +940,8 @@ class DocumentReceiptReport(DocxReport):
                     title=gettext('gd_documents.msg_report_recipients'),
                     columns=[
                         style.Column(
-                            gettext('gd_documents.msg_report_row'), 6),
+                            gettext('gd_documents.msg_report_row'), 6,
+                            'integer'),
                         style.Column(fields_['kind']['string'], 8),
                         style.Column(
                             gettext('gd_documents.msg_report_recipient'),

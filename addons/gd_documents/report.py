@@ -84,6 +84,8 @@ class XlsxReport(HouseStyleMixin, Report):
         sheet.set_footer(
             f'&C&"{style.BODY_FONT}"&10第 &P 页，共 &N 页')
         sheet.set_paper(9)  # A4
+        if width > 6:
+            sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
         row = 0
         sheet.merge_range(row, 0, row, width - 1, content.title,
@@ -100,8 +102,6 @@ class XlsxReport(HouseStyleMixin, Report):
             row += 1
         row += 1
         column_widths = {}
-        chart_data_column = width + 1
-        charts = []
         for block in content.blocks:
             if isinstance(block, style.Heading):
                 sheet.write(row, 0, block.text, formats['heading'])
@@ -136,30 +136,29 @@ class XlsxReport(HouseStyleMixin, Report):
                     row += 1
                 row += 1
             elif isinstance(block, style.Chart):
-                # A native chart draws from cells: its data goes beside
-                # the tables
-                top = 0
-                sheet.write(top, chart_data_column, block.title,
-                    formats['heading'])
-                for i, category in enumerate(block.categories, 1):
-                    sheet.write(top + i, chart_data_column, str(category),
+                # A native chart draws from cells: its data goes in a small
+                # table of its own, the chart below
+                sheet.write(row, 0, block.x_title or block.title,
+                    formats['header'])
+                for s, (name, _) in enumerate(block.series, 1):
+                    sheet.write(row, s, name, formats['header'])
+                top = row + 1
+                for i, category in enumerate(block.categories):
+                    sheet.write_string(top + i, 0, str(category),
                         formats['cell'])
+                    for s, (_, values) in enumerate(block.series, 1):
+                        sheet.write_number(top + i, s, values[i],
+                            formats['integer'])
+                bottom = top + len(block.categories) - 1
+                column_widths[0] = max(column_widths.get(0, 0), 10)
                 kind = {'column': 'column', 'bar': 'bar', 'line': 'line',
                     'pie': 'pie'}[block.kind]
                 chart = workbook.add_chart({'type': kind})
-                for s, (name, values) in enumerate(block.series, 1):
-                    col = chart_data_column + s
-                    sheet.write(top, col, name, formats['header'])
-                    for i, value in enumerate(values, 1):
-                        sheet.write_number(top + i, col, value,
-                            formats['integer'])
+                for s in range(1, len(block.series) + 1):
                     chart.add_series({
-                            'name': name,
-                            'categories': [sheet.name, top + 1,
-                                chart_data_column, top + len(
-                                    block.categories), chart_data_column],
-                            'values': [sheet.name, top + 1, col,
-                                top + len(block.categories), col],
+                            'name': [sheet.name, row, s],
+                            'categories': [sheet.name, top, 0, bottom, 0],
+                            'values': [sheet.name, top, s, bottom, s],
                             'data_labels': {'value': True},
                             'fill': {'color': style.CHART_COLOURS[
                                     (s - 1) % len(style.CHART_COLOURS)]},
@@ -170,15 +169,16 @@ class XlsxReport(HouseStyleMixin, Report):
                     chart.set_x_axis({'name': block.x_title,
                             'name_font': font, 'num_font': font})
                     chart.set_y_axis({'name': block.y_title,
-                            'name_font': font, 'num_font': font})
+                            'name_font': font, 'num_font': font,
+                            'major_unit': 1 if max(
+                                [max(v or [0]) for _, v in block.series]
+                                + [0]) < 10 else None})
                 if len(block.series) == 1:
                     chart.set_legend({'none': True})
                 chart.set_size({'width': 640, 'height': 320})
-                charts.append(chart)
-                chart_data_column += len(block.series) + 2
-        for chart in charts:
-            sheet.insert_chart(row + 1, 0, chart)
-            row += 18
+                row = bottom + 2
+                sheet.insert_chart(row, 0, chart)
+                row += 17
         for i, column_width in column_widths.items():
             sheet.set_column(i, i, column_width)
         workbook.close()
@@ -188,7 +188,7 @@ class XlsxReport(HouseStyleMixin, Report):
     def _xlsx_formats(cls, workbook):
         base = {'font_name': style.BODY_FONT, 'font_size': style.TABLE_SIZE,
             'valign': 'vcenter'}
-        cell = dict(base, border=1, text_wrap=True)
+        cell = dict(base, border=1)
         return {
             'title': workbook.add_format(dict(base,
                     font_name=style.TITLE_FONT, font_size=18, bold=False,
@@ -399,12 +399,12 @@ class HouseStyle:
     def css(self):
         return Markup(style.css())
 
-    def chart(self, title, categories, series, kind='column', **kwargs):
-        "A chart as inline SVG"
-        return Markup(style.chart_svg(style.Chart(
-                    title=title, categories=list(categories),
-                    series=[(n, list(v)) for n, v in series], kind=kind,
-                    **kwargs)))
+    def chart(self, chart=None, **kwargs):
+        """A chart as inline SVG, from a style.Chart or the keywords of
+        one"""
+        if chart is None:
+            chart = style.Chart(**kwargs)
+        return Markup(style.chart_svg(chart))
 
     def value(self, value, kind='text'):
         return self._report.format_value(value, kind)

@@ -8,6 +8,7 @@ A report describes its content once, with the blocks of this module
 (Heading, Paragraph, Table, Chart, KeyValues), and the engine lays it out
 in each format."""
 import io
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ SMALL_SIZE = 10.5
 # The red of 红头 documents and the colours of charts
 RED = '#C00000'
 HEADER_FILL = '#D9E1F2'
+# Inches, as matplotlib counts
+CHART_SIZE = (7, 3.2)
 CHART_COLOURS = [
     '#2F5597', '#C00000', '#548235', '#BF9000', '#7030A0', '#2E75B6']
 
@@ -96,7 +99,7 @@ def css():
     return f"""
 @page {{
     size: A4;
-    margin: 37mm 26mm 35mm 28mm;
+    margin: 30mm 24mm 25mm 26mm;
     @top-right {{
         content: string(number);
         font-family: {body}; font-size: {SMALL_SIZE}pt;
@@ -110,28 +113,27 @@ def css():
         font-family: {body}; font-size: {SMALL_SIZE}pt;
     }}
 }}
-html {{ font-family: {body}; font-size: {BODY_SIZE}pt; line-height: 1.5; }}
+html {{ font-family: {body}; font-size: {TABLE_SIZE}pt; line-height: 1.4; }}
 .document {{ page-break-after: always; }}
 .document:last-child {{ page-break-after: auto; }}
 .issuer {{ string-set: issuer content(); color: {RED};
-    font-family: {title}; font-size: 30pt; text-align: center;
+    font-family: {title}; font-size: 26pt; text-align: center;
     letter-spacing: 0.1em; margin: 0; }}
-.number {{ string-set: number content(); text-align: center;
+.docnumber {{ string-set: number content(); text-align: center;
     font-size: {BODY_SIZE}pt; margin: 0.5em 0 0.2em; }}
 .rule {{ border: none; border-top: 2pt solid {RED}; margin: 0 0 1em; }}
-h1 {{ font-family: {title}; font-size: {TITLE_SIZE}pt; text-align: center;
+h1 {{ font-family: {title}; font-size: 20pt; text-align: center;
     font-weight: normal; margin: 0.8em 0; }}
-h2 {{ font-family: {heading}; font-size: {BODY_SIZE}pt; font-weight: normal;
-    margin: 0.8em 0 0.3em; }}
+h2 {{ font-family: {heading}; font-size: {TABLE_SIZE}pt; font-weight: normal;
+    margin: 0.6em 0 0.2em; }}
 table {{ border-collapse: collapse; width: 100%;
-    font-size: {TABLE_SIZE}pt; }}
+    font-size: {SMALL_SIZE}pt; }}
 th, td {{ border: 0.5pt solid #000; padding: 2pt 4pt; }}
 th {{ font-family: {heading}; font-weight: normal;
     background: {HEADER_FILL}; }}
 td.number, th.number {{ text-align: right; }}
 table.keys th {{ width: 25%; text-align: left; }}
-.chart {{ text-align: center; margin-top: 0.8em; }}
-.chart svg {{ width: 150mm; height: auto; }}
+.chart {{ text-align: center; margin-top: 0.3em; }}
 """
 
 
@@ -155,15 +157,17 @@ def chart_image(chart, format='png', dpi=150):
     matplotlib.use('Agg', force=False)
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import MaxNLocator
 
-    font = FontProperties(fname=chart_font_path())
+    font = FontProperties(fname=chart_font_path(), size=12)
+    title_font = FontProperties(fname=chart_font_path(), size=14)
     with _chart_lock, matplotlib.rc_context({
                 'svg.fonttype': 'none',
                 'font.family': 'sans-serif',
                 'font.sans-serif': [CHART_FONT, 'DejaVu Sans'],
                 'axes.unicode_minus': False,
                 }):
-        figure = Figure(figsize=(7, 3.6))
+        figure = Figure(figsize=CHART_SIZE)
         axes = figure.subplots()
         categories = [str(c) for c in chart.categories]
         if chart.kind == 'pie':
@@ -197,10 +201,13 @@ def chart_image(chart, format='png', dpi=150):
                 axes.set_xlabel(chart.x_title, fontproperties=font)
             if chart.y_title:
                 axes.set_ylabel(chart.y_title, fontproperties=font)
+            # Counts: whole numbers on the value axis
+            value_axis = axes.xaxis if chart.kind == 'bar' else axes.yaxis
+            value_axis.set_major_locator(MaxNLocator(integer=True))
             if count > 1:
                 axes.legend(prop=font)
             axes.spines[['top', 'right']].set_visible(False)
-        axes.set_title(chart.title, fontproperties=font)
+        axes.set_title(chart.title, fontproperties=title_font)
         figure.tight_layout()
         output = io.BytesIO()
         figure.savefig(output, format=format, dpi=dpi)
@@ -209,8 +216,13 @@ def chart_image(chart, format='png', dpi=150):
     return output.getvalue()
 
 
-def chart_svg(chart):
-    "The chart as inline SVG markup for the HTML outputs"
+def chart_svg(chart, width=85):
+    """The chart as inline SVG markup for the HTML outputs, width
+    millimetres wide"""
     svg = chart_image(chart, format='svg')
     # Drop the XML prolog and DOCTYPE: the SVG goes inside HTML
-    return svg[svg.index('<svg'):]
+    svg = svg[svg.index('<svg'):]
+    # Size it in millimetres; its viewBox keeps the drawing's proportions
+    height = width * CHART_SIZE[1] / CHART_SIZE[0]
+    svg = re.sub(r'width="[^"]*"', f'width="{width}mm"', svg, count=1)
+    return re.sub(r'height="[^"]*"', f'height="{height:.1f}mm"', svg, count=1)

@@ -8,7 +8,8 @@ import hashlib
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import TestCase, activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    TestCase, activate_module, with_transaction)
 
 from .tools import (
     as_user, create_document, create_issuer, create_station, create_user,
@@ -39,7 +40,8 @@ class DocumentTestCase(TestCase):
         self.issuer = create_issuer(minimum_approvals=minimum)
         with as_user(self.drafter):
             document = create_document(
-                self.issuer, "关于推进全省道路客运站标准化站务云系统建设的通知",
+                self.issuer,
+                "关于推进全省道路客运站标准化站务云系统建设的通知",
                 [self.gz], [self.first, self.second])
         return document
 
