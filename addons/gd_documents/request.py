@@ -345,7 +345,8 @@ class RequestLine(ModelSQL, ModelView):
         return Request.fields_get(['state'])['state']['selection']
 
     def get_request_field(self, name):
-        return getattr(self.request, name)
+        return getattr(self.request, {
+                'request_state': 'state'}.get(name, name))
 
     @classmethod
     def get_record_models(cls):
