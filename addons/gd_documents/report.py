@@ -26,6 +26,8 @@ from . import style
 class HouseStyleMixin:
     "What every output of the engine offers its content"
     __slots__ = ()
+    # Marks the reports of the engine (served by routes.py)
+    house_style = True
 
     @classmethod
     def format_value(cls, value, kind='text'):
