@@ -22,7 +22,9 @@ progress() { "$PYTHON" scripts/gdcloud/progress.py "$@"; }
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libpq5 fonts-noto-cjk)
 command -v npm >/dev/null || packages+=(nodejs npm)
 if [ "$MODE" = test ]; then
-    packages+=(chromium poppler-utils)
+    # LibreOffice renders the DOCX and XLSX outputs to PNG in the tests
+    packages+=(chromium poppler-utils libreoffice-writer-nogui
+        libreoffice-calc-nogui)
 fi
 missing=()
 for package in "${packages[@]}"; do

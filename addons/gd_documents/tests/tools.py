@@ -2,7 +2,16 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 "Helpers for the tests of the modules that depend on gd_documents"
+import doctest
+import os
+import unittest
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    doctest_checker, doctest_setup, doctest_teardown)
+from trytond.transaction import Transaction
 
 
 def get_city(code):
@@ -29,3 +38,112 @@ def create_user(login, group, **values):
     user = User(login=login, name=login, groups=[group_id], **values)
     user.save()
     return user
+
+
+@contextmanager
+def as_user(user):
+    "Run as user with access checks, as an RPC call does"
+    transaction = Transaction()
+    with transaction.set_user(user.id), \
+            transaction.set_context(_check_access=True):
+        yield
+
+
+@contextmanager
+def on_date(date):
+    "Make ir.date.today() return date"
+    Date = Pool().get('ir.date')
+    with patch.object(Date, 'today', return_value=date):
+        yield
+
+
+def create_issuer(name="广东省交通运输厅", prefix="粤交运", **values):
+    Issuer = Pool().get('gd.document.issuer')
+    issuer = Issuer(name=name, prefix=prefix, **values)
+    issuer.save()
+    return issuer
+
+
+def create_document(issuer, title, recipients, approvers, minimum=None,
+        file=b'%PDF-1.4 test', file_name="正文.pdf", **values):
+    """Create a draft document addressed to recipients (records of gd.city,
+    gd.station, res.group or res.user) with the approvers in order and one
+    version"""
+    pool = Pool()
+    Document = pool.get('gd.document')
+    kinds = {
+        'gd.city': 'city', 'gd.station': 'station', 'res.group': 'group',
+        'res.user': 'user'}
+    values.update({
+            'title': title,
+            'issuer': issuer.id,
+            'minimum_approvals': (
+                issuer.minimum_approvals if minimum is None else minimum),
+            'recipients': [('create', [{
+                            'kind': kinds[r.__name__],
+                            kinds[r.__name__]: r.id}
+                        for r in recipients])],
+            'approvals': [('create', [{'sequence': i, 'user': u.id}
+                        for i, u in enumerate(approvers, 1)])],
+            })
+    if file:
+        values['versions'] = [('create', [{
+                        'file': file, 'file_name': file_name}])]
+    # create, not save: save() skips the access checks of RPC calls
+    document, = Document.create([values])
+    return document
+
+
+def scenario_test_case(filename, test_file):
+    """Return a TestCase that runs the doctest scenario filename beside
+    test_file, as trytond's load_doc_tests does (pytest ignores
+    load_tests)"""
+    path = os.path.join(os.path.dirname(test_file), filename)
+
+    class ScenarioTestCase(unittest.TestCase):
+        def test_scenario(self):
+            suite = doctest.DocFileSuite(
+                path, module_relative=False, setUp=doctest_setup,
+                tearDown=doctest_teardown, encoding='utf-8',
+                checker=doctest_checker,
+                optionflags=doctest.REPORT_ONLY_FIRST_FAILURE)
+            result = unittest.TestResult()
+            suite.run(result)
+            problems = result.failures + result.errors
+            self.assertFalse(
+                problems, '\n'.join(text for _, text in problems))
+    ScenarioTestCase.__name__ = ScenarioTestCase.__qualname__ = (
+        'Scenario' + ''.join(
+            w.capitalize() for w in filename[:-4].split('_')[1:])
+        + 'TestCase')
+    ScenarioTestCase.test_scenario.__doc__ = f"Scenario {filename}"
+    return ScenarioTestCase
+
+
+# The English names of the roles, to find them with proteus
+GROUP_NAMES = {
+    'group_department': "Provincial Department of Transport",
+    'group_city_bureau': "City Transport Bureau",
+    'group_association': "Road Transport Association",
+    'group_tech_company': "Technical Support Company",
+    'group_station': "Passenger Station",
+    }
+
+
+def scenario_user(login, group, city=None, station=None, email=None):
+    """Create with proteus a user of the group (an XML id of gd_documents)
+    in the city or station given by its code; return its id"""
+    from proteus import Model
+    User = Model.get('res.user')
+    Group = Model.get('res.group')
+    group, = Group.find([('name', '=', GROUP_NAMES[group])])
+    user = User(login=login, name=login, email=email)
+    user.groups.append(group)
+    if city:
+        City = Model.get('gd.city')
+        user.city, = City.find([('code', '=', city)])
+    if station:
+        Station = Model.get('gd.station')
+        user.station, = Station.find([('code', '=', station)])
+    user.save()
+    return user.id
