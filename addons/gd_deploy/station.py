@@ -45,6 +45,7 @@ class Station(metaclass=PoolMeta):
             ('stop', "Roadside Stop"),
             ('convenience', "Convenience Station"),
             ], "Grade", sort=False)
+    grade_string = grade.translated('grade')
     graded = fields.Function(
         fields.Boolean("Graded"), 'get_graded', searcher='search_graded')
     operator = fields.Char("Operator", help="The company that runs it.")

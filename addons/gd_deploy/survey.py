@@ -81,6 +81,7 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
             ('mobile', "Mobile Network (4G/5G)"),
             ('other', "Other"),
             ], "Network Line", states=_states)
+    network_kind_string = network_kind.translated('network_kind')
     bandwidth = fields.Integer(
         "Bandwidth (Mbps)", states=_states,
         domain=['OR', ('bandwidth', '=', None), ('bandwidth', '>', 0)])
@@ -106,6 +107,7 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
             ('gate', "Real-Name Gate"),
             ], "Real-Name Check", states=_states,
         help="How the station checks that ticket, person and ID match.")
+    real_name_method_string = real_name_method.translated('real_name_method')
     real_name_remarks = fields.Text("Real-Name Remarks", states=_states)
 
     # Interfaces and contacts
@@ -139,6 +141,7 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
             ], "State", readonly=True, required=True, sort=False)
 
     # Fields only the workflow writes
+    state_string = state.translated('state')
     _workflow_fields = {
         'state', 'extended_due_date', 'extension_reason', 'submitted_date',
         'returned_reason', 'returned_date', 'accepted_by', 'accepted_date'}
@@ -511,6 +514,7 @@ class Peripheral(SurveyLineMixin, ModelSQL, ModelView):
             ('security_scanner', "Security Scanner"),
             ('other', "Other"),
             ], "Kind", required=True)
+    kind_string = kind.translated('kind')
     model = fields.Char("Model")
     manufacturer = fields.Char("Manufacturer")
     count = fields.Integer(
