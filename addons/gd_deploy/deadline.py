@@ -76,7 +76,8 @@ class Deadline(ModelSQL, ModelView):
             f'gd_deploy.msg_deadline_{self.kind}_name',
             station=self.station.rec_name if self.station else '',
             city=self.city.rec_name if self.city else '',
-            origin=self.origin.rec_name if self.origin else '')
+            origin=self.origin.rec_name if self.origin else '',
+            month=self.key.rsplit(':', 1)[-1])
 
     @classmethod
     def default_reminded(cls):
@@ -118,7 +119,9 @@ class Deadline(ModelSQL, ModelView):
         get_deadlines(programme) returning a list of dictionaries with the
         keys key, kind, role, due_date, done and optionally city, station,
         origin"""
-        return ['gd.programme.milestone', 'gd.station']
+        return [
+            'gd.programme.milestone', 'gd.station', 'gd.working_group',
+            'gd.progress.report']
 
     @classmethod
     def refresh(cls, programmes, date=None):
