@@ -104,3 +104,14 @@ def scenario_user(login, group, city=None, station=None):
         user.station, = Station.find([('code', '=', station)])
     user.save()
     return user.id
+
+
+def scenario_set_stage(code, stage):
+    """Put the station of code at the deployment stage, as its records would
+    (for scenarios: proteus does not write a read-only field)"""
+    from proteus import config as pconfig
+    config = pconfig.get_config()
+    with Transaction().start(config.database_name, 0) as transaction:
+        Station = Pool().get('gd.station')
+        Station.write(Station.search([('code', '=', code)]), {'stage': stage})
+        transaction.commit()
