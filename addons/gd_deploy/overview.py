@@ -3,7 +3,7 @@
 # terms.
 "The department's overview of the province, city by city"
 from sql import Literal, Null
-from sql.aggregate import Count, Min, Sum
+from sql.aggregate import Count, Min
 from sql.conditionals import Case
 
 from trytond.model import ModelSQL, ModelView, fields
@@ -16,11 +16,10 @@ STAGE_INDEX = {s: i for i, (s, _) in enumerate(STAGES)}
 
 
 def _reached(station, stage):
-    "1 when the station is at stage or beyond, else 0"
+    "Count the stations at stage or beyond"
     reached = [s for s, i in STAGE_INDEX.items()
         if i >= STAGE_INDEX[stage]]
-    return Sum(Case((station.stage.in_(reached), Literal(1)),
-            else_=Literal(0)))
+    return Count(Case((station.stage.in_(reached), station.id)))
 
 
 class CityOverview(ModelSQL, ModelView):
@@ -119,10 +118,10 @@ class ReportPunctuality(ModelSQL, ModelView):
         return report.select(
             Min(report.id).as_('id'),
             report.month.as_('month'),
-            Sum(Case((submitted & (report.submitted_late != Literal(True)),
-                        Literal(1)), else_=Literal(0))).as_('on_time'),
-            Sum(Case((submitted & (report.submitted_late == Literal(True)),
-                        Literal(1)), else_=Literal(0))).as_('late'),
+            Count(Case((submitted & (report.submitted_late != Literal(True)),
+                        report.id))).as_('on_time'),
+            Count(Case((submitted & (report.submitted_late == Literal(True)),
+                        report.id))).as_('late'),
             Min(report.create_uid).as_('create_uid'),
             Min(report.create_date).as_('create_date'),
             Literal(Null).as_('write_uid'),

@@ -3,7 +3,7 @@
 # terms.
 "The monthly progress report of each city"
 from sql import Literal
-from sql.aggregate import Count, Sum
+from sql.aggregate import Count
 from sql.conditionals import Case
 
 from trytond.i18n import gettext
@@ -31,13 +31,12 @@ def stage_counts(city_ids=None):
     Station = pool.get('gd.station')
     station = Station.__table__()
     cursor = Transaction().connection.cursor()
-    columns = [station.city, Count(Literal('*'))]
+    columns = [station.city, Count(station.id)]
     for stage in ['surveyed', 'planned', 'switched', 'accepted']:
         reached = [s for s, i in STAGE_INDEX.items()
             if i >= STAGE_INDEX[stage]]
-        columns.append(Sum(Case(
-                    (station.stage.in_(reached), Literal(1)),
-                    else_=Literal(0))))
+        # Count the ids of the stations that reached it (NULL otherwise)
+        columns.append(Count(Case((station.stage.in_(reached), station.id))))
     where = station.grade.in_(sorted(GRADED)) & (
         station.active == Literal(True))
     if city_ids is not None:
