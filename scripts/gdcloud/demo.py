@@ -260,6 +260,8 @@ def _load_history(pool):
         Survey.accept([s for s in surveys
                 if sample_stage(s.station.code) != 'surveyed'])
 
+    _load_reporting(pool, programme)
+
     # The demo station user's own survey: a draft the association allowed
     # to come late
     station, = Station.search([('code', '=', '440100001')])
@@ -271,6 +273,47 @@ def _load_history(pool):
         Survey.extend_due_date(
             [draft], dt.date.today() + dt.timedelta(days=30),
             "演示：协会同意延期提交")
+
+
+def _load_reporting(pool, programme):
+    """Working groups of most cities, the monthly reports of May to
+    October (some late, some missing) and the supervision they call for"""
+    City = pool.get('gd.city')
+    Group = pool.get('gd.working_group')
+    Report = pool.get('gd.progress.report')
+    Supervision = pool.get('gd.supervision')
+    if Group.search([], limit=1):
+        return
+    cities = City.search([])
+    groups = Group.create([{
+                'programme': programme.id, 'city': city.id,
+                'leader_name': f"{CITY_NAMES[city.code]}市交通运输局副局长",
+                'leader_post': "副局长",
+                'members': [('create', [
+                            {'name': "综合运输科科长", 'unit': "综合运输科",
+                                'post': "科长", 'phone': "020-00000001"},
+                            {'name': "联网售票专员", 'unit': "运输管理科",
+                                'post': "专员", 'phone': "020-00000002",
+                                'contact': True}])],
+                } for city in cities if city.code not in LAGGING])
+    with on_date(pool, dt.date(2020, 5, 22)):
+        Group.submit(groups)
+    for month in range(5, 11):
+        reports = Report.create([{
+                    'programme': programme.id, 'city': city.id,
+                    'month': dt.date(2020, month, 1),
+                    'progress': f"{month} 月完成客运站调查和切换准备",
+                    'problems': "部分外设接口调试进度较慢",
+                    'next_plan': "组织切换演练，推进验收",
+                    } for city in cities
+                if not (city.code in LAGGING and month > 8)])
+        for i, report in enumerate(reports):
+            # Most reports come by the 10th; every fifth city a week late
+            day = 17 if (i + month) % 5 == 0 else 8
+            with on_date(pool, programme.report_due_date(
+                        report.month).replace(day=day)):
+                Report.submit([report])
+    Supervision.propose(programme, dt.date(2020, 11, 15))
 
 
 def _survey_values(programme, station):
