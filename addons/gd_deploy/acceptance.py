@@ -318,7 +318,6 @@ class Acceptance(StationStageMixin, Workflow, ModelSQL, ModelView):
 class Item(sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'gd.acceptance.item'
     __string__ = "Acceptance Check Item"
-    __access__ = {'acceptance'}
 
     _states = {
         'readonly': Eval('acceptance_state') != 'draft',
@@ -339,6 +338,11 @@ class Item(sequence_ordered(), ModelSQL, ModelView):
             ('fail', "Fail"),
             ], "Result", states=_states)
     remarks = fields.Text("Remarks", states=_states)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('acceptance')
 
     @classmethod
     def get_acceptance_states(cls):

@@ -491,12 +491,16 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
 class PlanLineMixin:
     "A line of a plan, changed by the station only in some states"
     __slots__ = ()
-    __access__ = {'plan'}
     _line_states = ITEM_STATES
 
     plan_state = fields.Function(
         fields.Selection('get_plan_states', "Plan State"),
         'on_change_with_plan_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('plan')
 
     @classmethod
     def get_plan_states(cls):
