@@ -27,3 +27,7 @@ class DeadlineWarning(UserWarning):
 
 class ModificationError(AccessError):
     "A change the record's state does not allow"
+
+
+class AcceptanceError(ValidationError):
+    pass

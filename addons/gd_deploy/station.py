@@ -104,8 +104,8 @@ class Station(metaclass=PoolMeta):
         """Return the deployment stage from the station's records.
 
         accepted: an acceptance passed; switched: a plan switched;
-        planned: a plan confirmed by the tech company; surveyed: a survey
-        submitted or accepted."""
+        planned: a plan confirmed by the tech company, or reopened by a
+        failed acceptance; surveyed: a survey submitted or accepted."""
         pool = Pool()
         Survey = pool.get('gd.station.survey')
         Plan = pool.get('gd.cutover.plan')
@@ -117,7 +117,7 @@ class Station(metaclass=PoolMeta):
             return 'accepted'
         plans = Plan.search([
                 ('station', '=', self.id),
-                ('state', 'in', ['confirmed', 'switched']),
+                ('state', 'in', ['confirmed', 'reopened', 'switched']),
                 ])
         if any(p.state == 'switched' for p in plans):
             return 'switched'

@@ -1,0 +1,7 @@
+# This file is part of GD Station Cloud.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from .tools import scenario_test_case
+
+AcceptanceScenarioTestCase = scenario_test_case(
+    'scenario_acceptance.rst', __file__)
