@@ -121,7 +121,7 @@ class Deadline(ModelSQL, ModelView):
         origin"""
         return [
             'gd.programme.milestone', 'gd.station', 'gd.working_group',
-            'gd.progress.report']
+            'gd.progress.report', 'gd.cutover.plan']
 
     @classmethod
     def refresh(cls, programmes, date=None):
@@ -305,6 +305,33 @@ class Station(metaclass=PoolMeta):
                     'origin': survey or station,
                     })
         return deadlines
+
+
+class Plan(metaclass=PoolMeta):
+    __name__ = 'gd.cutover.plan'
+
+    @classmethod
+    def get_deadlines(cls, programme):
+        "The association accepts each switched station within its deadline"
+        pool = Pool()
+        Acceptance = pool.get('gd.acceptance')
+        passed = {a.plan.id for a in Acceptance.search([
+                    ('plan.programme', '=', programme.id),
+                    ('state', '=', 'passed'),
+                    ])}
+        return [{
+                'key': f'acceptance:{plan.id}',
+                'kind': 'acceptance',
+                'role': 'association',
+                'due_date': programme.acceptance_deadline(plan.switch_date),
+                'done': plan.id in passed,
+                'city': plan.station.city,
+                'station': plan.station,
+                'origin': plan,
+                } for plan in cls.search([
+                    ('programme', '=', programme.id),
+                    ('state', '=', 'switched'),
+                    ])]
 
 
 class Cron(metaclass=PoolMeta):

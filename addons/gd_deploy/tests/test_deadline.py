@@ -209,3 +209,28 @@ class DeadlineTestCase(TestCase):
         deadline, = Deadline.search([('key', '=', f'survey:{station.id}')])
         self.assertEqual(deadline.due_date, dt.date(2020, 6, 4))
         self.assertEqual(deadline.state, 'open')
+
+    @with_transaction()
+    def test_switched_station_is_due_for_acceptance_within_a_month(self):
+        "A switch makes the acceptance due a month later, done when passed"
+        pool = Pool()
+        Deadline = pool.get('gd.deadline')
+        Plan = pool.get('gd.cutover.plan')
+        Acceptance = pool.get('gd.acceptance')
+        programme = programme_2020()
+        station = create_station("切换站", '440100807', '440100')
+        plan, = Plan.create([{
+                    'programme': programme.id, 'station': station.id,
+                    'state': 'switched',
+                    'switch_date': dt.date(2020, 8, 31)}])
+        Deadline.refresh([programme], dt.date(2020, 9, 1))
+        deadline, = Deadline.search([('key', '=', f'acceptance:{plan.id}')])
+        self.assertEqual(deadline.due_date, dt.date(2020, 9, 30))
+        self.assertEqual(
+            (deadline.role, deadline.state), ('association', 'open'))
+
+        Acceptance.create([{
+                    'plan': plan.id, 'station': station.id,
+                    'state': 'passed'}])
+        Deadline.refresh([programme], dt.date(2020, 10, 5))
+        self.assertEqual(Deadline(deadline.id).state, 'done')
