@@ -252,6 +252,8 @@ def _load_history(pool):
         if s.id not in done]
     surveyed = [s for s in stations
         if STAGE_ORDER.index(sample_stage(s.code)) >= 1]
+    if not surveyed:
+        return
     surveys = Survey.create([
             _survey_values(programme, s) for s in surveyed])
     with on_date(pool, dt.date(2020, 5, 22)):
@@ -260,6 +262,7 @@ def _load_history(pool):
         Survey.accept([s for s in surveys
                 if sample_stage(s.station.code) != 'surveyed'])
 
+    _load_cutover(pool, programme, stations)
     _load_reporting(pool, programme)
 
     # The demo station user's own survey: a draft the association allowed
@@ -273,6 +276,60 @@ def _load_history(pool):
         Survey.extend_due_date(
             [draft], dt.date.today() + dt.timedelta(days=30),
             "演示：协会同意延期提交")
+
+
+def _load_cutover(pool, programme, stations):
+    """Cut-over plans confirmed by the tech company item by item, switches
+    after a passed rehearsal and acceptances within the month"""
+    from trytond.transaction import Transaction
+    Plan = pool.get('gd.cutover.plan')
+    Item = pool.get('gd.cutover.plan.item')
+    Acceptance = pool.get('gd.acceptance')
+    User = pool.get('res.user')
+    tech, = User.search([('login', '=', 'tech')])
+
+    def reached(station, stage):
+        return (STAGE_ORDER.index(sample_stage(station.code))
+            >= STAGE_ORDER.index(stage))
+    planned = [s for s in stations if reached(s, 'planned')]
+    plans = Plan.create([{
+                'programme': programme.id, 'station': s.id,
+                'planned_date': dt.date(2020, 8, 15),
+                'description': "按切换方案分批切换售票、检票和实名核验业务",
+                'rollback_plan': "切换失败时恢复旧系统售票，数据回传省平台",
+                'contacts': "站务联系人 020-83730000",
+                } for s in planned])
+    items = [i for p in plans for i in p.items]
+    Item.write(items, {'done': True, 'done_date': dt.date(2020, 6, 30)})
+    with on_date(pool, dt.date(2020, 7, 1)):
+        Plan.submit(plans)
+    # The tech company confirms its items, then the plans, as its user
+    with Transaction().set_user(tech.id), \
+            on_date(pool, dt.date(2020, 7, 10)):
+        Item.confirm([i for i in items if i.confirmer == 'tech_company'])
+        Plan.confirm(plans)
+
+    switched = [p for p in plans if reached(p.station, 'switched')]
+    Plan.write(switched, {
+            'switch_date': dt.date(2020, 8, 15),
+            'rehearsals': [('create', [{
+                            'date': dt.date(2020, 8, 1),
+                            'scope': "售票、检票、实名核验全流程演练",
+                            'result': 'passed'}])],
+            })
+    with on_date(pool, dt.date(2020, 8, 15)):
+        Plan.switch(switched)
+
+    accepted = [p for p in switched if reached(p.station, 'accepted')]
+    acceptances = Acceptance.create([{
+                'plan': p.id, 'acceptance_date': dt.date(2020, 9, 10),
+                'inspectors': "省道路运输协会验收组",
+                } for p in accepted])
+    AcceptanceItem = pool.get('gd.acceptance.item')
+    AcceptanceItem.write(
+        [i for a in acceptances for i in a.items], {'result': 'pass'})
+    with on_date(pool, dt.date(2020, 9, 10)):
+        Acceptance.pass_(acceptances)
 
 
 def _load_reporting(pool, programme):
