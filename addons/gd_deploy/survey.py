@@ -474,7 +474,12 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
 class SurveyLineMixin:
     "A line of a survey, changed only while the station fills it in"
     __slots__ = ()
-    __access__ = {'survey'}
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The lines take the access and the rules of their survey
+        cls.__access__.add('survey')
 
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):

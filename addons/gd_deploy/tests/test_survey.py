@@ -236,6 +236,32 @@ class SurveyTestCase(TestCase):
                 Survey.write([survey], {'system_name': "改名"})
 
     @with_transaction()
+    def test_station_cannot_touch_the_lines_of_another_stations_survey(self):
+        "The peripherals and contacts take the rules of their survey"
+        pool = Pool()
+        Peripheral = pool.get('gd.station.survey.peripheral')
+        Contact = pool.get('gd.station.survey.contact')
+        station_a, user_a = self.setup_station('440100312')
+        station_b, user_b = self.setup_station('440100313')
+        survey_b = self.create_survey(user_b, station_b, **complete_values())
+        peripheral = survey_b.peripherals[0]
+        contact = survey_b.contacts[0]
+        with as_user(user_a):
+            self.assertEqual(Peripheral.search([]), [])
+            self.assertEqual(Contact.search([]), [])
+            with self.assertRaises(AccessError):
+                Peripheral.read([peripheral.id], ['model'])
+            with self.assertRaises(AccessError):
+                Contact.write([Contact(contact.id)], {'phone': "篡改"})
+            with self.assertRaises(AccessError):
+                Peripheral.create([{
+                            'survey': survey_b.id, 'kind': 'gate',
+                            'count': 1}])
+        with as_user(user_b):
+            self.assertEqual(
+                len(Peripheral.search([])), len(survey_b.peripherals))
+
+    @with_transaction()
     def test_station_cannot_read_or_write_another_stations_survey(self):
         "Station A sees nothing of station B's survey"
         Survey = Pool().get('gd.station.survey')
