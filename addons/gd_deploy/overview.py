@@ -43,7 +43,7 @@ class CityOverview(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('city', 'ASC'), ('id', 'ASC')]
+        cls._order = [('city.code', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
