@@ -4,26 +4,10 @@
 """Carriers (客运企业), their vehicles and their drivers"""
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
+from trytond.modules.gd_documents.organisation import NameCodeMixin
 
 from .code import code_field
 from .exceptions import ScheduleError
-
-
-class NameCodeMixin:
-    "Search a record by its name or its code"
-    __slots__ = ()
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ]
 
 
 class Carrier(NameCodeMixin, DeactivableMixin, ModelSQL, ModelView):

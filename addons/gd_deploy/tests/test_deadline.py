@@ -3,46 +3,16 @@
 # terms.
 "Due dates, their calendar and the reminders sent through a real SMTP server"
 import datetime as dt
-import email
-import email.policy
-import socket
-import threading
 
-from aiosmtpd.controller import Controller
-
-from trytond import config
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, TestCase, activate_module, with_transaction)
 from trytond.transaction import Transaction
 
+from trytond.modules.gd_documents.tests.tools import start_smtp_server
+
 from .tools import (
     as_user, create_station, create_user, on_date, programme_2020)
-
-
-class Inbox:
-    "An aiosmtpd handler that keeps the messages it receives"
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(
-            envelope.original_content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append((envelope.rcpt_tos, message))
-        return '250 OK'
-
-    def to(self, address):
-        with self.lock:
-            return [m for rcpt, m in self.messages if address in rcpt]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 class DeadlineTestCase(TestCase):
@@ -52,15 +22,7 @@ class DeadlineTestCase(TestCase):
     def setUpClass(cls):
         super().setUpClass()
         activate_module('gd_deploy', lang='zh_CN')
-        cls.inbox = Inbox()
-        cls.smtp = Controller(
-            cls.inbox, hostname='127.0.0.1', port=free_port())
-        cls.smtp.start()
-        cls.addClassCleanup(cls.smtp.stop)
-        uri = config.get('email', 'uri', default=None)
-        config.set('email', 'uri', f'smtp://127.0.0.1:{cls.smtp.port}')
-        config.set('email', 'from', 'gdcloud@example.gov.cn')
-        cls.addClassCleanup(config.set, 'email', 'uri', uri)
+        cls.inbox = start_smtp_server(cls)
 
     def send_notifications(self, date):
         "Run the cron's method in a transaction that commits, as cron does"

@@ -3,14 +3,7 @@
 # terms.
 "Requests for documents, their answers and reminders through real SMTP"
 import datetime as dt
-import email
-import email.policy
-import socket
-import threading
 
-from aiosmtpd.controller import Controller
-
-from trytond import config
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
@@ -19,34 +12,11 @@ from trytond.tests.test_tryton import (
     DB_NAME, TestCase, activate_module, with_transaction)
 from trytond.transaction import Transaction
 
-from .tools import as_user, create_station, create_user, get_city, on_date
+from .tools import (
+    as_user, create_station, create_user, get_city, on_date,
+    start_smtp_server)
 
 DUE_DATE = dt.date(2020, 5, 25)
-
-
-class Inbox:
-    "An aiosmtpd handler that keeps the messages it receives"
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(
-            envelope.original_content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append((envelope.rcpt_tos, message))
-        return '250 OK'
-
-    def to(self, address):
-        with self.lock:
-            return [m for rcpt, m in self.messages if address in rcpt]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def create_request(name, target='all_cities', due_date=DUE_DATE, **values):
@@ -63,15 +33,7 @@ class RequestTestCase(TestCase):
     def setUpClass(cls):
         super().setUpClass()
         activate_module('gd_documents', lang='zh_CN')
-        cls.inbox = Inbox()
-        cls.smtp = Controller(
-            cls.inbox, hostname='127.0.0.1', port=free_port())
-        cls.smtp.start()
-        cls.addClassCleanup(cls.smtp.stop)
-        uri = config.get('email', 'uri', default=None)
-        config.set('email', 'uri', f'smtp://127.0.0.1:{cls.smtp.port}')
-        config.set('email', 'from', 'gdcloud@example.gov.cn')
-        cls.addClassCleanup(config.set, 'email', 'uri', uri)
+        cls.inbox = start_smtp_server(cls)
 
     def setup_users(self):
         self.assoc = create_user('assoc', 'group_association')

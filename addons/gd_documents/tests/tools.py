@@ -3,11 +3,16 @@
 # terms.
 "Helpers for the tests of the modules that depend on gd_documents"
 import doctest
+import email
+import email.policy
 import os
+import socket
+import threading
 import unittest
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from trytond import config
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     doctest_checker, doctest_setup, doctest_teardown)
@@ -147,3 +152,43 @@ def scenario_user(login, group, city=None, station=None, email=None):
         user.station, = Station.find([('code', '=', station)])
     user.save()
     return user.id
+
+
+class Inbox:
+    "An aiosmtpd handler that keeps the messages it receives"
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(
+            envelope.original_content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, message))
+        return '250 OK'
+
+    def to(self, address):
+        with self.lock:
+            return [m for rcpt, m in self.messages if address in rcpt]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def start_smtp_server(test_class):
+    """Start a real SMTP server on loopback for the test class, point
+    trytond's e-mail at it and return the Inbox of what it receives"""
+    from aiosmtpd.controller import Controller
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname='127.0.0.1', port=free_port())
+    smtp.start()
+    test_class.addClassCleanup(smtp.stop)
+    uri = config.get('email', 'uri', default=None)
+    config.set('email', 'uri', f'smtp://127.0.0.1:{smtp.port}')
+    config.set('email', 'from', 'gdcloud@example.gov.cn')
+    test_class.addClassCleanup(config.set, 'email', 'uri', uri)
+    return inbox
