@@ -66,14 +66,17 @@ class ProgressReport(Workflow, ModelSQL, ModelView):
 
     _states = {'readonly': Eval('state') != 'draft'}
 
+    # The month's due date is set at creation: what the report is about
+    # does not change afterwards
+    _created = {'readonly': Eval('id', -1) >= 0}
     programme = fields.Many2One(
         'gd.programme', "Programme", required=True, ondelete='RESTRICT',
-        states=_states)
+        states=_created)
     city = fields.Many2One(
         'gd.city', "City", required=True, ondelete='RESTRICT',
-        states=_states)
+        states=_created)
     month = fields.Date(
-        "Month", required=True, states=_states,
+        "Month", required=True, states=_created,
         help="The first day of the month the report is about.")
     due_date = fields.Date("Due Date", readonly=True)
     progress = fields.Text("Progress", states=_states)
