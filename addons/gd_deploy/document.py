@@ -128,3 +128,48 @@ class ConsolidatedSurveyReport(XlsxReport):
         return [
             values[name] if name in values else getattr(survey, name)
             for name, _, _ in cls.COLUMNS]
+
+
+class RosterReport(XlsxReport):
+    """The working groups' roster in the layout of annex 1 (各地市工作组人员
+    信息表): one block of rows per city, the leading official first"""
+    __name__ = 'gd.working_group.roster'
+
+    @classmethod
+    def get_content(cls, records, data):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        groups = sorted(records, key=lambda g: g.city.code)
+        member = _strings('gd.working_group.member', [
+                'name', 'unit', 'post', 'phone', 'email', 'contact'])
+        group = _strings('gd.working_group', ['city', 'leader_name'])
+        columns = [
+            style.Column(
+                gettext('gd_documents.msg_report_row'), 6, 'integer'),
+            style.Column(group['city'], 10),
+            style.Column(gettext('gd_deploy.msg_report_roster_role'), 12),
+            style.Column(member['name'], 10),
+            style.Column(member['unit'], 22),
+            style.Column(member['post'], 14),
+            style.Column(member['phone'], 16),
+            style.Column(member['email'], 24),
+            style.Column(member['contact'], 8),
+            ]
+        rows = []
+        leader = gettext('gd_deploy.msg_report_roster_leader')
+        role = gettext('gd_deploy.msg_report_roster_member')
+        yes = gettext('gd_deploy.msg_report_roster_yes')
+        for wg in groups:
+            rows.append([len(rows) + 1, wg.city.rec_name, leader,
+                    wg.leader_name, '', wg.leader_post or '', '', '', ''])
+            for m in wg.members:
+                rows.append([len(rows) + 1, wg.city.rec_name, role, m.name,
+                        m.unit, m.post or '', m.phone or '', m.email or '',
+                        yes if m.contact else ''])
+        title = gettext('gd_deploy.msg_report_roster')
+        return style.Content(
+            title=title,
+            sheet=gettext('gd_deploy.msg_report_roster_sheet'),
+            subtitle=gettext('gd_deploy.msg_report_roster_subtitle',
+                cities=len(groups), date=Date.today().isoformat()),
+            blocks=[style.Table(columns=columns, rows=rows)])

@@ -10,7 +10,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     TestCase, activate_module, with_transaction)
 
-from .tools import as_user, create_station, create_user, programme_2020
+from .tools import (
+    as_user, create_station, create_user, get_city, programme_2020)
 
 
 class DocumentTestCase(TestCase):
@@ -89,3 +90,41 @@ class DocumentTestCase(TestCase):
         self.assertEqual(totals[1], "合计")
         self.assertEqual(totals[7], 6)
         self.assertEqual(totals[14], 1500000)
+
+    @with_transaction()
+    def test_roster_lists_each_city_s_group_as_in_annex_1(self):
+        "The roster: the leading official, then each member with its unit"
+        Group = Pool().get('gd.working_group')
+        programme = programme_2020()
+        groups = Group.create([{
+                    'programme': programme.id, 'city': city.id,
+                    'leader_name': leader, 'leader_post': "副局长",
+                    'members': [('create', [{
+                                    'name': member, 'unit': "运输科",
+                                    'post': "科长", 'phone': "020-1",
+                                    'email': "a@example.gov.cn",
+                                    'contact': True}])],
+                    } for city, leader, member in [
+                    (get_city('440300'), "深圳局长", "深圳联系人"),
+                    (get_city('440100'), "广州局长", "广州联系人")]])
+        department = create_user('dept', 'group_department')
+
+        with as_user(department):
+            extension, data, _, name = self.execute(
+                'gd.working_group.roster', groups)
+        self.assertEqual(extension, 'xlsx')
+        self.assertTrue(name.startswith("工作组人员信息表"))
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        self.assertEqual(sheet['A1'].value, "各地市工作组人员信息表")
+        rows = list(sheet.iter_rows(values_only=True))
+        header = next(i for i, r in enumerate(rows) if r[0] == "序号")
+        self.assertEqual(
+            rows[header][:4], ("序号", "地市", "组内职责", "姓名"))
+        body = rows[header + 1:header + 5]
+        self.assertEqual(body[0][:6], (
+                1, "广州市", "牵头负责人", "广州局长", '', "副局长"))
+        self.assertEqual(body[1], (
+                2, "广州市", "成员", "广州联系人", "运输科", "科长",
+                "020-1", "a@example.gov.cn", "是"))
+        self.assertEqual(body[2][1:4], ("深圳市", "牵头负责人", "深圳局长"))
+        self.assertEqual(body[3][3], "深圳联系人")
