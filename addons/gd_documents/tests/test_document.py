@@ -4,12 +4,16 @@
 "The register: numbers, circulation, immutable versions, receipts, rules"
 import datetime as dt
 import hashlib
+import io
+
+import openpyxl
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     TestCase, activate_module, with_transaction)
+from trytond.transaction import Transaction
 
 from .tools import (
     as_user, create_document, create_issuer, create_station, create_user,
@@ -364,3 +368,85 @@ class DocumentTestCase(TestCase):
                 self.issuer, "致天河站", [station], [self.first])
         with as_user(user), self.assertRaises(AccessError):
             Document.write([Document(document.id)], {'title': "站改"})
+
+    def register_wizard(self, records, report, document):
+        "Run the wizard 登记为公文版本 on records as the current user"
+        pool = Pool()
+        Register = pool.get('gd.document.version.register', type='wizard')
+        session_id, _, _ = Register.create()
+        model = records[0].__name__
+        ids = [r.id for r in records]
+        with Transaction().set_context(
+                active_model=model, active_id=ids[0], active_ids=ids):
+            result = Register.execute(session_id, {}, 'start')
+            defaults = result['view']['defaults']
+            self.assertEqual(defaults['model'], model)
+            self.assertEqual(defaults['record_count'], len(ids))
+            result = Register.execute(session_id, {'start': dict(
+                        defaults, report=report.id,
+                        document=document.id)}, 'register_')
+        Register.delete(session_id)
+        return result
+
+    @with_transaction()
+    def test_generated_file_is_registered_as_a_version(self):
+        "The register printed by a drafter becomes a version of its report"
+        pool = Pool()
+        Document = pool.get('gd.document')
+        ActionReport = pool.get('ir.action.report')
+        notice = self.issue(self.setup_circulation())
+        with as_user(self.drafter):
+            report_document = create_document(self.issuer, "公文登记情况报告",
+                [self.gz], [self.first, self.second], file=None)
+        action, = ActionReport.search(
+            [('report_name', '=', 'gd.document.register')])
+
+        with as_user(self.drafter):
+            result = self.register_wizard([notice], action, report_document)
+        self.assertEqual(result['actions'][0][0]['res_id'],
+            [report_document.id])
+
+        version, = Document(report_document.id).versions
+        self.assertTrue(version.file_name.endswith('.xlsx'))
+        self.assertEqual(version.report, action)
+        self.assertEqual(version.source_model, 'gd.document')
+        self.assertEqual(version.source_ids, str(notice.id))
+        self.assertEqual(
+            version.sha256, hashlib.sha256(version.file).hexdigest())
+        workbook = openpyxl.load_workbook(io.BytesIO(version.file))
+        cells = {c.value for row in workbook.active.iter_rows()
+            for c in row}
+        self.assertIn(notice.number, cells)
+        self.assertIn(notice.title, cells)
+
+    @with_transaction()
+    def test_registering_needs_access_to_the_records_and_the_document(self):
+        """A bureau registers neither a document it cannot read nor into a
+        document it cannot change, and nothing is written"""
+        pool = Pool()
+        Version = pool.get('gd.document.version')
+        ActionReport = pool.get('ir.action.report')
+        draft = self.setup_circulation()
+        action, = ActionReport.search(
+            [('report_name', '=', 'gd.document.register')])
+        gz_issuer = create_issuer("广州市交通运输局", "穗交运", city=self.gz)
+        with as_user(self.gz_bureau):
+            own = create_document(gz_issuer, "广州市月报", [self.gz],
+                [self.gz_bureau], minimum=1, file=None)
+        before = Version.search([], count=True)
+        with as_user(self.sz_bureau):
+            # The province's draft is not addressed to 深圳市
+            with self.assertRaises(AccessError):
+                Version.generate(own, action, [draft])
+        with as_user(self.gz_bureau):
+            # 广州市 reads its own document, not the province's draft
+            with self.assertRaises(AccessError):
+                Version.generate(own, action, [draft])
+        with as_user(self.sz_bureau):
+            # nor can 深圳市 write into 广州市's document
+            with self.assertRaises(AccessError):
+                Version.generate(own, action, [own])
+        self.assertEqual(Version.search([], count=True), before)
+        with as_user(self.gz_bureau):
+            version = Version.generate(own, action, [own])
+        self.assertEqual(version.document, own)
