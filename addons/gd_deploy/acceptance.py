@@ -14,9 +14,9 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from .cutover import check_role, format_date, selection_string
 from .exceptions import AcceptanceError, ModificationError, WorkflowError
-from .station import StationStageMixin
+from .station import (
+    StationRecordMixin, check_role, format_date, selection_string)
 
 
 class ItemTemplate(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
@@ -37,7 +37,7 @@ class ItemTemplate(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
             }
 
 
-class Acceptance(StationStageMixin, Workflow, ModelSQL, ModelView):
+class Acceptance(StationRecordMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'gd.acceptance'
     __string__ = "Acceptance"
 
@@ -138,15 +138,6 @@ class Acceptance(StationStageMixin, Workflow, ModelSQL, ModelView):
         else:
             self.station = self.switch_date = None
 
-    @fields.depends('station', '_parent_station.city')
-    def on_change_with_city(self, name=None):
-        return self.station.city if self.station else None
-
-    @classmethod
-    def search_city(cls, name, clause):
-        nested = clause[0][len(name):]
-        return [('station.city' + nested, *clause[1:])]
-
     @fields.depends('plan', 'switch_date', '_parent_plan.programme')
     def on_change_with_deadline(self, name=None):
         "The programme's acceptance deadline after the switch"
@@ -159,13 +150,6 @@ class Acceptance(StationStageMixin, Workflow, ModelSQL, ModelView):
         return bool(
             deadline and self.acceptance_date
             and self.acceptance_date > deadline)
-
-    def get_rec_name(self, name):
-        return self.station.rec_name if self.station else ''
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        return [('station.rec_name', *clause[1:])]
 
     @classmethod
     def view_attributes(cls):

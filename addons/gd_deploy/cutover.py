@@ -14,8 +14,10 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import ModificationError, StepAccessError, WorkflowError
-from .station import StationStageMixin
+from .exceptions import ModificationError, WorkflowError
+from .station import (
+    StationFilingMixin, check_own_station, check_role, check_state,
+    format_date, selection_string)
 
 ITEM_KINDS = [
     ('network', "Network Environment"),
@@ -48,41 +50,6 @@ ITEM_STATES = {'draft'}
 REHEARSAL_STATES = {'draft', 'confirmed', 'reopened'}
 
 
-def check_role(records, group, message, **kwargs):
-    """Raise message unless the user is in group (a role of gd_documents);
-    the message gets the first record's name as record"""
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    if not records or not Transaction().user:
-        return
-    if ModelData.get_id('gd_documents', group) not in User.get_groups():
-        raise StepAccessError(gettext(
-                message, record=records[0].rec_name, **kwargs))
-
-
-def check_own_station(records, message):
-    "Raise message unless the user belongs to the records' stations"
-    User = Pool().get('res.user')
-    if not records or not Transaction().user:
-        return
-    stations = set(User.get_gd_stations())
-    for record in records:
-        if record.station.id not in stations:
-            raise StepAccessError(gettext(message, record=record.rec_name))
-
-
-def selection_string(record, name):
-    "The string of the value of selection field name of record"
-    value = getattr(record, name)
-    return dict(record.fields_get([name])[name]['selection']).get(
-        value, value or '')
-
-
-def format_date(date):
-    return Pool().get('ir.lang').get().strftime(date)
-
-
 class ItemTemplate(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'gd.cutover.item.template'
     __string__ = "Cut-over Readiness Item Template"
@@ -113,7 +80,7 @@ class ItemTemplate(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
             }
 
 
-class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
+class Plan(StationFilingMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'gd.cutover.plan'
     __string__ = "Cut-over Plan"
 
@@ -233,38 +200,10 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @classmethod
-    def default_programme(cls):
-        Programme = Pool().get('gd.programme')
-        programme = Programme.get_running()
-        return programme.id if programme else None
-
-    @classmethod
-    def default_station(cls):
-        User = Pool().get('res.user')
-        stations = User.get_gd_stations()
-        return stations[0] if len(stations) == 1 else None
-
-    @classmethod
     def default_items(cls):
         "The readiness items of annex 3, from the templates kept as data"
         Template = Pool().get('gd.cutover.item.template')
         return [t.item_values() for t in Template.search([])]
-
-    @fields.depends('station', '_parent_station.city')
-    def on_change_with_city(self, name=None):
-        return self.station.city if self.station else None
-
-    @classmethod
-    def search_city(cls, name, clause):
-        nested = clause[0][len(name):]
-        return [('station.city' + nested, *clause[1:])]
-
-    def get_rec_name(self, name):
-        return self.station.rec_name if self.station else ''
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        return [('station.rec_name', *clause[1:])]
 
     @classmethod
     def view_attributes(cls):
@@ -322,15 +261,6 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('switch_date', None)
         default.setdefault('rehearsals', None)
         return super().copy(plans, default=default)
-
-    @classmethod
-    def _check_state(cls, plans, states, message):
-        "Workflow.transition skips the others silently: tell the user"
-        for plan in plans:
-            if plan.state not in states:
-                raise WorkflowError(gettext(
-                        message, plan=plan.rec_name,
-                        state=selection_string(plan, 'state')))
 
     def check_ready(self):
         "Raise unless the plan is written and every item is done"
@@ -399,7 +329,9 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('ready')
     def submit(cls, plans):
         "The station declares its plan ready for the tech company"
-        cls._check_state(plans, {'draft'}, 'gd_deploy.msg_plan_submit_state')
+        check_state(
+            plans, {'draft'},
+            'gd_deploy.msg_plan_submit_state', 'plan')
         check_role(plans, 'group_station', 'gd_deploy.msg_plan_station_role')
         check_own_station(plans, 'gd_deploy.msg_plan_station_role')
         for plan in plans:
@@ -411,7 +343,9 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('confirmed')
     def confirm(cls, plans):
         "The tech company confirms the plan once it confirmed its items"
-        cls._check_state(plans, {'ready'}, 'gd_deploy.msg_plan_confirm_state')
+        check_state(
+            plans, {'ready'},
+            'gd_deploy.msg_plan_confirm_state', 'plan')
         check_role(
             plans, 'group_tech_company', 'gd_deploy.msg_plan_tech_role')
         for plan in plans:
@@ -428,8 +362,9 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     def draft(cls, plans):
         "The tech company sends a ready or confirmed plan back to the station"
-        cls._check_state(
-            plans, {'ready', 'confirmed'}, 'gd_deploy.msg_plan_draft_state')
+        check_state(
+            plans, {'ready', 'confirmed'},
+            'gd_deploy.msg_plan_draft_state', 'plan')
         check_role(
             plans, 'group_tech_company', 'gd_deploy.msg_plan_tech_role')
         with without_check_access():
@@ -448,9 +383,9 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('switched')
     def switch(cls, plans):
         "The station records its switch, after a passed rehearsal"
-        cls._check_state(
+        check_state(
             plans, {'confirmed', 'reopened'},
-            'gd_deploy.msg_plan_switch_state')
+            'gd_deploy.msg_plan_switch_state', 'plan')
         check_role(plans, 'group_station', 'gd_deploy.msg_plan_station_role')
         check_own_station(plans, 'gd_deploy.msg_plan_station_role')
         today = cls._today()
@@ -462,8 +397,9 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('cancelled')
     def cancel(cls, plans):
         "The station gives up a plan not yet confirmed"
-        cls._check_state(
-            plans, {'draft', 'ready'}, 'gd_deploy.msg_plan_cancel_state')
+        check_state(
+            plans, {'draft', 'ready'},
+            'gd_deploy.msg_plan_cancel_state', 'plan')
         check_role(plans, 'group_station', 'gd_deploy.msg_plan_station_role')
         check_own_station(plans, 'gd_deploy.msg_plan_station_role')
 
@@ -472,8 +408,9 @@ class Plan(StationStageMixin, Workflow, ModelSQL, ModelView):
         """Send the switched plans back to their stations after a failed
         acceptance on date: the switch date is cleared and only rehearsals
         from date on count for the next switch"""
-        cls._check_state(
-            plans, {'switched'}, 'gd_deploy.msg_plan_reopen_state')
+        check_state(
+            plans, {'switched'},
+            'gd_deploy.msg_plan_reopen_state', 'plan')
         # Called by the acceptance step of the association, which has no
         # write access to the plans
         with without_check_access():

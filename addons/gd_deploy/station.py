@@ -4,9 +4,9 @@
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import StationError
+from .exceptions import StationError, StepAccessError, WorkflowError
 
 # Grades by scheme: JT/T 200-2004 grades 1-5 by average daily departures,
 # simple stations and roadside stops; JT/T 200-2020 grades 1-3 and
@@ -145,6 +145,52 @@ class Station(metaclass=PoolMeta):
             cls.save(to_save)
 
 
+def selection_string(record, name):
+    "The string of the value of selection field name of record"
+    value = getattr(record, name)
+    return dict(record.fields_get([name])[name]['selection']).get(
+        value, value or '')
+
+
+def format_date(date):
+    "The date in the reader's language"
+    return Pool().get('ir.lang').get().strftime(date)
+
+
+def check_role(records, group, message, **kwargs):
+    """Raise message unless the user is in group (a role of gd_documents);
+    the message gets the first record's name as record"""
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    if not records or not Transaction().user:
+        return
+    if ModelData.get_id('gd_documents', group) not in User.get_groups():
+        raise StepAccessError(gettext(
+                message, record=records[0].rec_name, **kwargs))
+
+
+def check_own_station(records, message):
+    "Raise message unless the user belongs to the records' stations"
+    User = Pool().get('res.user')
+    if not records or not Transaction().user:
+        return
+    stations = set(User.get_gd_stations())
+    for record in records:
+        if record.station.id not in stations:
+            raise StepAccessError(gettext(message, record=record.rec_name))
+
+
+def check_state(records, states, message, name):
+    """Raise message for the first record not in states: Workflow.transition
+    skips them silently. The message gets the record's name as name."""
+    for record in records:
+        if record.state not in states:
+            raise WorkflowError(gettext(
+                    message, **{name: record.rec_name},
+                    state=selection_string(record, 'state')))
+
+
 class StationStageMixin:
     "Keep the deployment stage of the records' stations up to date"
     __slots__ = ()
@@ -163,3 +209,44 @@ class StationStageMixin:
         stations = [r.station for r in records]
         callback.append(lambda: Station.update_stages(stations))
         return callback
+
+
+class StationRecordMixin(StationStageMixin):
+    """A record of one station (survey, cut-over plan, acceptance): named
+    after its station, searched by its city"""
+    __slots__ = ()
+
+    @fields.depends('station', '_parent_station.city')
+    def on_change_with_city(self, name=None):
+        return self.station.city if self.station else None
+
+    @classmethod
+    def search_city(cls, name, clause):
+        nested = clause[0][len(name):]
+        return [('station.city' + nested, *clause[1:])]
+
+    def get_rec_name(self, name):
+        return self.station.rec_name if self.station else ''
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('station.rec_name', *clause[1:])]
+
+
+class StationFilingMixin(StationRecordMixin):
+    """A record a station files in the running programme (survey, cut-over
+    plan): a station user's own station and the running programme by
+    default"""
+    __slots__ = ()
+
+    @classmethod
+    def default_programme(cls):
+        Programme = Pool().get('gd.programme')
+        programme = Programme.get_running()
+        return programme.id if programme else None
+
+    @classmethod
+    def default_station(cls):
+        User = Pool().get('res.user')
+        stations = User.get_gd_stations()
+        return stations[0] if len(stations) == 1 else None

@@ -13,7 +13,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import ModificationError, StepAccessError, WorkflowError
-from .station import StationStageMixin
+from .station import StationFilingMixin, check_role, check_state
 
 # The states in which the station fills the survey in
 EDITABLE = {'draft', 'returned'}
@@ -23,7 +23,7 @@ def _non_negative(name):
     return ['OR', (name, '=', None), (name, '>=', 0)]
 
 
-class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
+class Survey(StationFilingMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'gd.station.survey'
     __string__ = "Station Survey"
 
@@ -184,38 +184,10 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
     def default_state(cls):
         return 'draft'
 
-    @classmethod
-    def default_programme(cls):
-        Programme = Pool().get('gd.programme')
-        programme = Programme.get_running()
-        return programme.id if programme else None
-
-    @classmethod
-    def default_station(cls):
-        User = Pool().get('res.user')
-        stations = User.get_gd_stations()
-        return stations[0] if len(stations) == 1 else None
-
-    @fields.depends('station', '_parent_station.city')
-    def on_change_with_city(self, name=None):
-        return self.station.city if self.station else None
-
-    @classmethod
-    def search_city(cls, name, clause):
-        nested = clause[0][len(name):]
-        return [('station.city' + nested, *clause[1:])]
-
     @fields.depends('station', 'daily_departures')
     def on_change_station(self):
         if self.station and self.daily_departures is None:
             self.daily_departures = self.station.daily_departures
-
-    def get_rec_name(self, name):
-        return self.station.rec_name if self.station else ''
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        return [('station.rec_name', *clause[1:])]
 
     @fields.depends('programme', 'extended_due_date')
     def on_change_with_due_date(self, name=None):
@@ -308,28 +280,6 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
             default.setdefault(name, None)
         return super().copy(surveys, default=default)
 
-    @classmethod
-    def _check_group(cls, surveys, group, message):
-        "Raise message unless the user is in group (a role of gd_documents)"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        if not surveys or not Transaction().user:
-            return
-        if ModelData.get_id('gd_documents', group) not in User.get_groups():
-            survey = surveys[0]
-            raise StepAccessError(gettext(
-                    message, survey=survey.rec_name))
-
-    @classmethod
-    def _check_state(cls, surveys, states, message):
-        "Workflow.transition skips the others silently: tell the user"
-        for survey in surveys:
-            if survey.state not in states:
-                raise WorkflowError(gettext(
-                        message, survey=survey.rec_name,
-                        state=survey._state_string()))
-
     def _missing_items(self):
         "The strings of the required items the survey lacks"
         names = [
@@ -371,10 +321,11 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
         "The station submits its survey, complete and in time"
         pool = Pool()
         User = pool.get('res.user')
-        cls._check_state(
-            surveys, EDITABLE, 'gd_deploy.msg_survey_submit_state')
-        cls._check_group(
-            surveys, 'group_station', 'gd_deploy.msg_survey_submit_role')
+        check_state(
+            surveys, EDITABLE, 'gd_deploy.msg_survey_submit_state', 'survey')
+        check_role(
+            surveys, 'group_station', 'gd_deploy.msg_survey_submit_role',
+            survey=surveys[0].rec_name if surveys else '')
         if Transaction().user:
             stations = set(User.get_gd_stations())
             for survey in surveys:
@@ -392,18 +343,21 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button_action('gd_deploy.wizard_survey_return')
     def return_(cls, surveys):
         "The association returns the survey with a reason (a wizard asks it)"
-        cls._check_state(
-            surveys, {'submitted'}, 'gd_deploy.msg_survey_return_state')
+        check_state(
+            surveys, {'submitted'},
+            'gd_deploy.msg_survey_return_state', 'survey')
 
     @classmethod
     def do_return(cls, surveys, reason):
         "Return the submitted surveys to their stations for the reason"
-        cls._check_state(
-            surveys, {'submitted'}, 'gd_deploy.msg_survey_return_state')
+        check_state(
+            surveys, {'submitted'},
+            'gd_deploy.msg_survey_return_state', 'survey')
         if not surveys:
             return
-        cls._check_group(
-            surveys, 'group_association', 'gd_deploy.msg_survey_return_role')
+        check_role(
+            surveys, 'group_association', 'gd_deploy.msg_survey_return_role',
+            survey=surveys[0].rec_name if surveys else '')
         if not (reason or '').strip():
             raise WorkflowError(gettext(
                     'gd_deploy.msg_survey_return_reason',
@@ -426,10 +380,12 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('accepted')
     def accept(cls, surveys):
         "The association accepts the survey"
-        cls._check_state(
-            surveys, {'submitted'}, 'gd_deploy.msg_survey_accept_state')
-        cls._check_group(
-            surveys, 'group_association', 'gd_deploy.msg_survey_accept_role')
+        check_state(
+            surveys, {'submitted'},
+            'gd_deploy.msg_survey_accept_state', 'survey')
+        check_role(
+            surveys, 'group_association', 'gd_deploy.msg_survey_accept_role',
+            survey=surveys[0].rec_name if surveys else '')
         user = Transaction().user or None
         cls.write(surveys, {
                 'accepted_by': user,
@@ -440,18 +396,21 @@ class Survey(StationStageMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button_action('gd_deploy.wizard_survey_extend')
     def extend(cls, surveys):
         "The association extends the due date (a wizard asks the date)"
-        cls._check_state(
-            surveys, {'draft'}, 'gd_deploy.msg_survey_extend_state')
+        check_state(
+            surveys, {'draft'},
+            'gd_deploy.msg_survey_extend_state', 'survey')
 
     @classmethod
     def extend_due_date(cls, surveys, date, reason):
         "Let the stations submit their draft surveys until date"
-        cls._check_state(
-            surveys, {'draft'}, 'gd_deploy.msg_survey_extend_state')
+        check_state(
+            surveys, {'draft'},
+            'gd_deploy.msg_survey_extend_state', 'survey')
         if not surveys:
             return
-        cls._check_group(
-            surveys, 'group_association', 'gd_deploy.msg_survey_extend_role')
+        check_role(
+            surveys, 'group_association', 'gd_deploy.msg_survey_extend_role',
+            survey=surveys[0].rec_name if surveys else '')
         if date < cls._today():
             Lang = Pool().get('ir.lang')
             raise WorkflowError(gettext(
