@@ -27,3 +27,8 @@ class RunAccessError(AccessError):
 class SaleError(UserError):
     "Seats that cannot be sold"
     pass
+
+
+class ApiError(UserError):
+    "A call of the API with missing or malformed input"
+    pass

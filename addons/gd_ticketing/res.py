@@ -57,3 +57,13 @@ class User(metaclass=PoolMeta):
         super().on_modification(mode, users, field_names=field_names)
         if mode in {'write', 'delete'}:
             cls._get_gd_carriers_cache.clear()
+
+
+class UserApplication(metaclass=PoolMeta):
+    __name__ = 'res.user.application'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.application.selection.append(
+            ('gd_ticketing', "Ticketing API"))

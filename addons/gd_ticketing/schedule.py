@@ -423,6 +423,35 @@ class Run(Workflow, ModelSQL, ModelView):
         return True, None
 
     @classmethod
+    def find_journeys(cls, departure, arrival, date, count=1, at=None):
+        """The runs of date on sale at that call at the station departure
+        and later at the station arrival, with at least count seats free
+        on every section between: a list of (run, from_index, to_index,
+        free seats)"""
+        pool = Pool()
+        Section = pool.get('gd.run.seat.section')
+        runs = cls.search([
+                ('date', '=', date),
+                ('state', '=', 'open'),
+                ('route.stops.station', '=', departure.id),
+                ('route.stops.station', '=', arrival.id),
+                ])
+        journeys = []
+        for run in runs:
+            if not run.is_on_sale(at)[0]:
+                continue
+            stations = [s.station.id for s in run.route.stops]
+            from_index = stations.index(departure.id)
+            if arrival.id not in stations[from_index + 1:]:
+                continue
+            to_index = stations.index(arrival.id, from_index + 1)
+            free = run.seats - len(
+                Section.taken_seats(run, from_index, to_index))
+            if free >= count:
+                journeys.append((run, from_index, to_index, free))
+        return journeys
+
+    @classmethod
     def preprocess_values(cls, mode, values):
         pool = Pool()
         Schedule = pool.get('gd.schedule')

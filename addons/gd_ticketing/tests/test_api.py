@@ -1,0 +1,163 @@
+# This file is part of GD Station Cloud.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""The API of stations' systems and online channels, called over HTTP with
+an application key, as those systems call it"""
+import datetime as dt
+import json
+import os
+from decimal import Decimal
+
+from trytond.pool import Pool
+from trytond.protocols.wrappers import Response
+from trytond.tests.test_tryton import (
+    DB_NAME, Client, TestCase, activate_module, drop_db)
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+from .tools import create_network, create_user, get_code
+
+KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY='
+
+
+class ApiTestCase(TestCase):
+    "Test the ticketing API"
+
+    @classmethod
+    def setUpClass(cls):
+        os.environ.setdefault('GDCLOUD_ID_KEY', KEY)
+        super().setUpClass()
+        # Its records are committed: a database of its own
+        drop_db()
+        activate_module('gd_ticketing', lang='zh_CN')
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Schedule = pool.get('gd.schedule')
+            Run = pool.get('gd.run')
+            Fare = pool.get('gd.fare')
+            Application = pool.get('res.user.application')
+            network = create_network('API', seats=3)
+            route = network['route']
+            first, second, third = route.stops
+            Fare.create([{
+                        'route': route.id, 'departure': d.id,
+                        'arrival': a.id,
+                        'fare_type': get_code('fare_type', t).id,
+                        'price': Decimal(p), 'price_cap': Decimal(c),
+                        } for d, a, t, p, c in [
+                        (first, third, 'full', '58.00', '60.00'),
+                        (first, third, 'child', '29.00', '30.00'),
+                        (second, third, 'full', '40.00', '40.00'),
+                        ]])
+            # Tomorrow: on sale now, whenever the tests run
+            cls.run_date = dt.date.today() + dt.timedelta(days=1)
+            run, = Schedule.generate_runs(
+                [network['schedule']], start=cls.run_date, days=1)
+            Run.open([run])
+            cls.run_id = run.id
+            cls.codes = [s.station.code for s in route.stops]
+            seller = create_user(
+                'api_seller', 'group_station',
+                station=network['stations'][0])
+            cls.keys = {}
+            for user, name in [(seller, 'seller')]:
+                application = Application(
+                    user=user, application='gd_ticketing')
+                application.save()
+                Application.validate_([application])
+                cls.keys[name] = application.key
+            transaction.commit()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    def call(self, method, path, key='seller', language='zh-CN', **kwargs):
+        headers = {'Accept-Language': language}
+        if key:
+            headers['Authorization'] = f'Bearer {self.keys.get(key, key)}'
+        response = getattr(Client(app, Response), method)(
+            f'/{DB_NAME}/gd_ticketing/api/v1/{path}', headers=headers,
+            **kwargs)
+        if response.mimetype == 'application/json':
+            return response.status_code, json.loads(response.data)
+        return response.status_code, response.data
+
+    def runs(self, query, **kwargs):
+        return self.call('get', 'runs', query_string=query, **kwargs)
+
+    def test_runs_with_free_seats_and_fares(self):
+        "The runs of a date between two stations, their seats and fares"
+        status, runs = self.runs({
+                'from': self.codes[0], 'to': self.codes[2],
+                'date': self.run_date.isoformat()})
+        self.assertEqual(status, 200)
+        run, = runs
+        self.assertEqual(run['run'], self.run_id)
+        self.assertEqual(run['schedule'], 'KAPI')
+        self.assertEqual(run['free_seats'], 3)
+        self.assertEqual(run['from']['code'], self.codes[0])
+        self.assertEqual(run['to']['index'], 2)
+        self.assertEqual(run['departure_time'],
+            f'{self.run_date.isoformat()}T08:00:00+08:00')
+        self.assertEqual(run['arrival_time'],
+            f'{self.run_date.isoformat()}T10:00:00+08:00')
+        self.assertEqual(
+            {(f['fare_type'], f['price'], f['price_cap'])
+                for f in run['fares']},
+            {('full', '58.00', '60.00'), ('child', '29.00', '30.00')})
+
+    def test_runs_between_intermediate_stops(self):
+        "A journey from the second stop finds the run and its own fare"
+        status, runs = self.runs({
+                'from': self.codes[1], 'to': self.codes[2],
+                'date': self.run_date.isoformat(), 'count': '2'})
+        self.assertEqual(status, 200)
+        run, = runs
+        self.assertEqual(run['departure_time'],
+            f'{self.run_date.isoformat()}T08:50:00+08:00')
+        self.assertEqual(
+            [(f['fare_type'], f['price']) for f in run['fares']],
+            [('full', '40.00')])
+
+    def test_no_run_against_the_direction_nor_beyond_the_seats(self):
+        "No run goes backwards, nor has more seats than it has"
+        status, runs = self.runs({
+                'from': self.codes[2], 'to': self.codes[0],
+                'date': self.run_date.isoformat()})
+        self.assertEqual((status, runs), (200, []))
+        status, runs = self.runs({
+                'from': self.codes[0], 'to': self.codes[2],
+                'date': self.run_date.isoformat(), 'count': '4'})
+        self.assertEqual((status, runs), (200, []))
+
+    def test_malformed_input_is_refused_in_the_callers_language(self):
+        "Missing or malformed parameters get a translated 400"
+        date = self.run_date.isoformat()
+        status, error = self.runs({'from': self.codes[0], 'date': date})
+        self.assertEqual(status, 400)
+        self.assertIn('缺少参数“to”', error['message'])
+        status, error = self.runs(
+            {'from': self.codes[0], 'to': self.codes[2], 'date': '25/11'})
+        self.assertEqual(status, 400)
+        self.assertIn('YYYY-MM-DD', error['message'])
+        status, error = self.runs({
+                'from': self.codes[0], 'to': self.codes[2], 'date': date,
+                'count': '0'}, language='en')
+        self.assertEqual(status, 400)
+        self.assertIn('a whole number of at least 1', error['message'])
+        status, error = self.runs(
+            {'from': 'NOPE', 'to': self.codes[2], 'date': date})
+        self.assertEqual(status, 400)
+        self.assertIn('NOPE', error['message'])
+
+    def test_a_call_without_a_valid_key_is_refused(self):
+        "No key, or a key that was not validated: 401"
+        query = {'from': self.codes[0], 'to': self.codes[2],
+            'date': self.run_date.isoformat()}
+        response = Client(app, Response).get(
+            f'/{DB_NAME}/gd_ticketing/api/v1/runs', query_string=query)
+        self.assertEqual(response.status_code, 401)
+        status, _ = self.runs(query, key='forged-key')
+        self.assertEqual(status, 401)
