@@ -32,3 +32,8 @@ class SaleError(UserError):
 class ApiError(UserError):
     "A call of the API with missing or malformed input"
     pass
+
+
+class InspectionError(UserError):
+    "A departure inspection decided against its items"
+    pass
