@@ -173,6 +173,7 @@ class InspectionTestCase(TestCase):
             self.assertEqual(Inspection.search([]), [inspection])
             with self.assertRaises(AccessButtonError):
                 Inspection.pass_([inspection])
-        # The call is refused (and its transaction rolled back)
+        # Nor inspects a run of another station
+        _, other_run, _ = self.setup_run('I3')
         with as_user(other), self.assertRaises(AccessError):
-            Inspection.create([{'run': run.id}])
+            Inspection.create([{'run': other_run.id}])
