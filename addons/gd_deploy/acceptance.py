@@ -87,6 +87,7 @@ class Acceptance(StationRecordMixin, Workflow, ModelSQL, ModelView):
             ('passed', "Passed"),
             ('failed', "Failed"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     # Fields only the workflow writes
     _workflow_fields = {'state', 'decided_by'}
@@ -321,6 +322,7 @@ class Item(sequence_ordered(), ModelSQL, ModelView):
             ('pass', "Pass"),
             ('fail', "Fail"),
             ], "Result", states=_states)
+    result_string = result.translated('result')
     remarks = fields.Text("Remarks", states=_states)
 
     @classmethod

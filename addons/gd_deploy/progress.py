@@ -90,6 +90,7 @@ class ProgressReport(Workflow, ModelSQL, ModelView):
             ('draft', "Draft"),
             ('submitted', "Submitted"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     # The indicators: live while draft, frozen from the submission
     graded_stations = fields.Function(

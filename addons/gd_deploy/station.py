@@ -61,6 +61,7 @@ class Station(metaclass=PoolMeta):
         sort=False,
         help="Derived from the station's survey, cut-over plan and "
         "acceptance.")
+    stage_string = stage.translated('stage')
 
     @classmethod
     def default_grade_scheme(cls):

@@ -9,10 +9,13 @@ Tryton still runs execute(): access checks, the records, the file name and
 the zip of several documents. A subclass of XlsxReport or DocxReport only
 implements get_content(records, data) and returns a style.Content; its
 ir.action.report has template_extension "txt", extension "xlsx" or "docx"
-and no template. A PDF report is an HtmlReport with a Genshi template
-(template_extension "html", extension "pdf") that uses house.css() and
-house.chart(...)."""
+and no template. A PdfReport does the same for PDF: its ir.action.report
+has template_extension "html", extension "pdf" and the shared template
+gd_documents/content.html, which lays the Content out in the house style.
+A PDF with a layout of its own is an HtmlReport with its own Genshi
+template that uses house.css() and house.chart(...)."""
 import io
+import math
 
 from genshi.core import Markup
 
@@ -37,6 +40,9 @@ class HouseStyleMixin:
         lang = Lang.get()
         if value is None or value == '':
             return ''
+        if kind in {'integer', 'number', 'percent'} and not isinstance(
+                value, (int, float)):
+            return str(value)
         if kind == 'date':
             return lang.strftime(value)
         if kind == 'integer':
@@ -111,6 +117,11 @@ class XlsxReport(HouseStyleMixin, Report):
             elif isinstance(block, style.Paragraph):
                 sheet.merge_range(row, 0, row, width - 1, block.text,
                     formats['body'])
+                # Wrapped over as many lines as it needs, a CJK character
+                # taking two of the default column's 8.43 characters
+                lines = math.ceil(2 * len(block.text) / (width * 10))
+                if lines > 1:
+                    sheet.set_row(row, 15 * lines)
                 row += 1
             elif isinstance(block, style.KeyValues):
                 for label, value in block.items:
@@ -198,7 +209,7 @@ class XlsxReport(HouseStyleMixin, Report):
             'number': workbook.add_format(dict(base, align='center')),
             'heading': workbook.add_format(dict(base,
                     font_name=style.HEADING_FONT)),
-            'body': workbook.add_format(base),
+            'body': workbook.add_format(dict(base, text_wrap=True)),
             'header': workbook.add_format(dict(cell,
                     font_name=style.HEADING_FONT, align='center',
                     bg_color=style.HEADER_FILL)),
@@ -314,6 +325,16 @@ class DocxReport(HouseStyleMixin, Report):
                         style.HEADING_FONT, style.BODY_SIZE)
                 table = document.add_table(rows=1, cols=len(block.columns))
                 table.style = 'Table Grid'
+                table.autofit = False
+                total = sum(c.width for c in block.columns)
+                text_width = (section.page_width - section.left_margin
+                    - section.right_margin)
+                widths = [int(text_width * c.width / total)
+                    for c in block.columns]
+                for column, width in zip(table.columns, widths):
+                    column.width = width
+                for cell, width in zip(table.rows[0].cells, widths):
+                    cell.width = width
                 for cell, column in zip(table.rows[0].cells, block.columns):
                     _docx_cell(cell, column.label, style.HEADING_FONT,
                         align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -321,6 +342,8 @@ class DocxReport(HouseStyleMixin, Report):
                 for values in block.rows + (
                         [block.totals] if block.totals else []):
                     cells = table.add_row().cells
+                    for cell, width in zip(cells, widths):
+                        cell.width = width
                     for cell, column, value in zip(
                             cells, block.columns, values):
                         numeric = column.kind in {
@@ -411,6 +434,21 @@ class HouseStyle:
     def value(self, value, kind='text'):
         return self._report.format_value(value, kind)
 
+    def kind(self, block):
+        "The kind of a block of a style.Content: its class name"
+        return type(block).__name__
+
+    def widths(self, table):
+        "The share of the page of each column of a style.Table, in %"
+        total = sum(c.width for c in table.columns)
+        return [f'{100 * c.width / total:.1f}%' for c in table.columns]
+
+    def align(self, column):
+        "The class of the cells of a column: numbers to the right"
+        if column.kind in {'integer', 'number', 'percent'}:
+            return 'number'
+        return ''
+
 
 class HtmlReport(HouseStyleMixin, Report):
     """A report from a Genshi HTML template, converted to PDF by Tryton
@@ -422,4 +460,15 @@ class HtmlReport(HouseStyleMixin, Report):
         context['house'] = HouseStyle(cls)
         context['today'] = Pool().get('ir.date').today()
         context['language'] = Transaction().language
+        return context
+
+
+class PdfReport(HtmlReport):
+    """A report of a style.Content as PDF: the shared template
+    gd_documents/content.html lays it out, weasyprint prints it"""
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['content'] = cls.get_content(records, data)
         return context

@@ -89,6 +89,14 @@ class Content:
     subtitle: str = ''
     sheet: str = ''
     blocks: list = field(default_factory=list)
+    # The organisation printed in red above a PDF's title (红头)
+    issuer: str = ''
+
+
+def paragraphs(text, align='left'):
+    "A Paragraph for each non-empty line of text"
+    return [Paragraph(line.strip(), align)
+        for line in (text or '').splitlines() if line.strip()]
 
 
 def css():
@@ -132,6 +140,10 @@ th, td {{ border: 0.5pt solid #000; padding: 2pt 4pt; }}
 th {{ font-family: {heading}; font-weight: normal;
     background: {HEADER_FILL}; }}
 td.number, th.number {{ text-align: right; }}
+tr.totals td {{ font-family: {heading}; }}
+p.body {{ text-indent: 2em; margin: 0.2em 0; }}
+p.right {{ text-align: right; margin: 1em 0 0; }}
+.subtitle {{ text-align: center; margin: 0 0 0.8em; }}
 table.keys th {{ width: 25%; text-align: left; }}
 .chart {{ text-align: center; margin-top: 0.3em; }}
 """

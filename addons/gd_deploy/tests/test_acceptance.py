@@ -3,9 +3,12 @@
 # terms.
 "The acceptance of a switched station: its checks, its effects and access"
 import datetime as dt
+import re
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
+from trytond.modules.gd_documents.tests.tools import (
+    pdf_fonts, pdf_text, save_png)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     TestCase, activate_module, with_transaction)
@@ -82,6 +85,41 @@ class AcceptanceTestCase(TestCase):
         self.assertEqual(acceptance.state, 'passed')
         self.assertEqual(acceptance.decided_by, association)
         self.assertEqual(plan.station.stage, 'accepted')
+
+    @with_transaction()
+    def test_certificate_of_a_passed_acceptance(self):
+        """A passed acceptance prints its certificate as PDF; a draft one
+        is refused"""
+        Certificate = Pool().get('gd.acceptance.certificate', type='report')
+        plan, user, association = self.setup_plan('440100511')
+        acceptance = self.create_acceptance(association, plan)
+        with as_user(association):
+            with self.assertRaisesRegex(UserError, "验收合格"):
+                Certificate.execute([acceptance.id], {})
+        acceptance = self.set_results(association, acceptance)
+        acceptance = self.decide(association, acceptance, 'pass_')
+
+        # The station prints its own certificate
+        with as_user(user):
+            extension, data, _, name = Certificate.execute(
+                [acceptance.id], {})
+        self.assertEqual(extension, 'pdf')
+        self.assertTrue(name.startswith("验收合格证书"), name)
+        save_png(data, 'pdf', 'acceptance_certificate')
+        text = re.sub(r'\s+', '', pdf_text(data))
+        station = plan.station
+        for expected in [
+                "广东省道路运输协会", "客运站站务云系统验收合格证书",
+                f"粤运协验〔2020〕{acceptance.id:04d}号",
+                f"{station.name}（广州市，{station.grade_string}）"
+                "于2020-07-15切换至全省统一的站务云系统，经2020-08-10现场验收，"
+                f"{len(acceptance.items)}项检查全部合格",
+                "省道协：钱七、孙八", association.name]:
+            self.assertIn(expected, text)
+        for item in acceptance.items:
+            self.assertIn(item.name.replace(' ', '') + "通过", text)
+        fonts = pdf_fonts(data)
+        self.assertTrue([f for f in fonts if 'CJK' in f[0]], fonts)
 
     @with_transaction()
     def test_pass_names_the_items_not_passed(self):

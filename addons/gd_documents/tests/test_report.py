@@ -5,10 +5,6 @@
 checked against the database, and rendered to PNG in test-artifacts/"""
 import datetime as dt
 import io
-import os
-import shutil
-import subprocess
-import tempfile
 import zipfile
 
 import docx
@@ -22,55 +18,7 @@ from trytond.tests.test_tryton import (
 
 from .tools import (
     as_user, create_document, create_issuer, create_station, create_user,
-    get_city, on_date)
-
-ARTIFACTS = os.path.join(
-    os.path.dirname(__file__), '..', '..', '..', 'test-artifacts')
-
-
-def pdf_text(data):
-    "The text of a PDF as poppler's pdftotext reads it"
-    return subprocess.run(
-        ['pdftotext', '-layout', '-', '-'], input=data,
-        capture_output=True, check=True).stdout.decode()
-
-
-def pdf_fonts(data):
-    "The embedded fonts of a PDF as poppler's pdffonts lists them"
-    with tempfile.NamedTemporaryFile(suffix='.pdf') as file:
-        file.write(data)
-        file.flush()
-        output = subprocess.run(
-            ['pdffonts', file.name], capture_output=True, check=True,
-            ).stdout.decode()
-    return [line.split() for line in output.splitlines()[2:]]
-
-
-def save_png(data, extension, name):
-    """Render the first page of the output to test-artifacts/name.png:
-    pdftoppm for PDF, LibreOffice headless first for DOCX and XLSX"""
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    with tempfile.TemporaryDirectory() as directory:
-        path = os.path.join(directory, f'{name}.{extension}')
-        with open(path, 'wb') as file:
-            file.write(data)
-        if extension != 'pdf':
-            soffice = shutil.which('soffice')
-            if not soffice:
-                return None
-            subprocess.run([
-                    soffice, '--headless', '--norestore',
-                    f'-env:UserInstallation=file://{directory}/profile',
-                    '--convert-to', 'pdf', '--outdir', directory, path],
-                capture_output=True, check=True, timeout=180)
-            path = os.path.join(directory, f'{name}.pdf')
-        target = os.path.join(ARTIFACTS, name)
-        subprocess.run(
-            ['pdftoppm', '-png', '-r', '80', '-f', '1', '-l', '1',
-                '-singlefile', path, target],
-            check=True, capture_output=True)
-    return target + '.png'
-
+    get_city, on_date, pdf_fonts, pdf_text, save_png)
 
 class ReportTestCase(TestCase):
     "Test the document engine on the register's own outputs"

@@ -6,7 +6,10 @@ import doctest
 import email
 import email.policy
 import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import unittest
 from contextlib import contextmanager
@@ -17,6 +20,53 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     doctest_checker, doctest_setup, doctest_teardown)
 from trytond.transaction import Transaction
+
+ARTIFACTS = os.path.join(
+    os.path.dirname(__file__), '..', '..', '..', 'test-artifacts')
+
+
+def pdf_text(data):
+    "The text of a PDF as poppler's pdftotext reads it"
+    return subprocess.run(
+        ['pdftotext', '-layout', '-', '-'], input=data,
+        capture_output=True, check=True).stdout.decode()
+
+
+def pdf_fonts(data):
+    "The embedded fonts of a PDF as poppler's pdffonts lists them"
+    with tempfile.NamedTemporaryFile(suffix='.pdf') as file:
+        file.write(data)
+        file.flush()
+        output = subprocess.run(
+            ['pdffonts', file.name], capture_output=True, check=True,
+            ).stdout.decode()
+    return [line.split() for line in output.splitlines()[2:]]
+
+
+def save_png(data, extension, name):
+    """Render the first page of the output to test-artifacts/name.png:
+    pdftoppm for PDF, LibreOffice headless first for DOCX and XLSX"""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, f'{name}.{extension}')
+        with open(path, 'wb') as file:
+            file.write(data)
+        if extension != 'pdf':
+            soffice = shutil.which('soffice')
+            if not soffice:
+                return None
+            subprocess.run([
+                    soffice, '--headless', '--norestore',
+                    f'-env:UserInstallation=file://{directory}/profile',
+                    '--convert-to', 'pdf', '--outdir', directory, path],
+                capture_output=True, check=True, timeout=180)
+            path = os.path.join(directory, f'{name}.pdf')
+        target = os.path.join(ARTIFACTS, name)
+        subprocess.run(
+            ['pdftoppm', '-png', '-r', '80', '-f', '1', '-l', '1',
+                '-singlefile', path, target],
+            check=True, capture_output=True)
+    return target + '.png'
 
 
 def get_city(code):
