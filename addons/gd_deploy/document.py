@@ -700,3 +700,23 @@ class SummaryPrint(Wizard):
 
     def do_pdf(self, action):
         return action, self._data()
+
+
+def month_documents(programme, month):
+    """The documents of a month, as [(report name, records, data)]: the
+    province summary (XLSX and PDF), then the report of each city that
+    has one for the month (DOCX and PDF), in the cities' code order"""
+    Report = Pool().get('gd.progress.report')
+    data = {'month': month.strftime('%Y-%m')}
+    documents = [
+        ('gd.programme.summary.xlsx', [programme], data),
+        ('gd.programme.summary.pdf', [programme], data),
+        ]
+    reports = Report.search([
+            ('programme', '=', programme.id),
+            ('month', '=', month.replace(day=1)),
+            ], order=[('city.code', 'ASC')])
+    for report in reports:
+        documents.append(('gd.progress.report.docx', [report], {}))
+        documents.append(('gd.progress.report.pdf', [report], {}))
+    return documents

@@ -3,7 +3,7 @@ import argparse
 import pathlib
 import sys
 
-from . import demo
+from . import demo, month
 
 
 def main(argv=None):
@@ -28,9 +28,32 @@ def main(argv=None):
     build_parser.add_argument('path', type=pathlib.Path)
     build_parser.add_argument('--database', default='gdcloud')
 
+    month_parser = commands.add_parser(
+        'month', help="generate a month's documents for every city: the "
+        "province summary (XLSX, PDF) and each city's report (DOCX, PDF)")
+    month_parser.add_argument(
+        'month', type=month.parse_month, help="the month, as YYYY-MM")
+    month_parser.add_argument(
+        '--out', type=pathlib.Path, required=True,
+        help="the folder to write the files into")
+    month_parser.add_argument(
+        '--database', default='gdcloud')
+    month_parser.add_argument(
+        '--config', type=pathlib.Path,
+        help="a trytond configuration file (default: the demo's, with its "
+        "database in var/db)")
+    month_parser.add_argument(
+        '--path', type=pathlib.Path,
+        help="the folder of the demo's SQLite database (default: var/db)")
+    month_parser.add_argument(
+        '--user', default='admin',
+        help="the login the documents are generated as (default: admin)")
+
     args = parser.parse_args(argv)
     if args.command == 'demo':
         return demo.main(args)
+    elif args.command == 'month':
+        return month.main(args)
     elif args.command == 'build-demo':
         demo.build(args.path.resolve(), args.database)
         return 0
