@@ -481,9 +481,9 @@ class AcceptanceCertificate(PdfReport):
                     columns=[
                         style.Column(gettext('gd_documents.msg_report_row'),
                             6, 'integer'),
-                        style.Column(item_labels['name'], 30),
-                        style.Column(item_labels['result'], 8),
-                        style.Column(item_labels['remarks'], 20),
+                        style.Column(item_labels['name'], 40),
+                        style.Column(item_labels['result'], 6),
+                        style.Column(item_labels['remarks'], 14),
                         ],
                     rows=[[i, item.name, item.result_string,
                             item.remarks or '']
