@@ -37,3 +37,8 @@ class ApiError(UserError):
 class InspectionError(UserError):
     "A departure inspection decided against its items"
     pass
+
+
+class ImportFileError(UserError):
+    "A file to import that cannot be read as a whole"
+    pass
