@@ -220,6 +220,13 @@ class ImportTestCase(TestCase):
             "班次号,线路编码,客运企业编码,发车时刻,班期,生效日期,"
             "班次类型,售票座位数,检票口\n"
             "F1,GZ-FS,C001,07:00,1234567,2026-12-01,regular,20,5\n")
+        # The full header as in the README, with half-width brackets too
+        all_columns = (
+            "班次号,线路编码,客运企业编码,发车时刻,班期,生效日期,失效日期,"
+            "班次类型,车型,售票座位数,提前开售（天）,发车前停售(分钟),"
+            "检票口,发车位\n"
+            "F2,GZ-FS,C001,07:30,67,2026-12-01,2027-01-31,regular,small,"
+            "19,3,5,6,7\n")
         with as_user(user):
             result = run_import('routes', routes.encode('utf-8'))
             self.assertEqual(result['records_created'], 1, result['rejected'])
@@ -228,6 +235,14 @@ class ImportTestCase(TestCase):
             schedule = self.schedules()['F1']
             self.assertEqual(schedule.gate, '5')
             self.assertEqual(schedule.route.code, 'GZ-FS')
+            result = run_import('schedules', all_columns.encode('utf-8'))
+            self.assertEqual(result['records_created'], 1, result['rejected'])
+            schedule = self.schedules()['F2']
+            self.assertEqual(
+                (schedule.valid_to, schedule.vehicle_type.code,
+                    schedule.sale_open_days, schedule.sale_close_minutes,
+                    schedule.bay),
+                (dt.date(2027, 1, 31), 'small', 3, 5, '7'))
 
     @with_transaction()
     def test_duplicate_schedule_number_is_refused(self):
