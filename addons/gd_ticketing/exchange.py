@@ -44,6 +44,8 @@ def normalize_header(text):
 
 def decode(data):
     "The text of data in UTF-8 (with or without BOM) or else GB18030"
+    if not data:
+        return ''
     if isinstance(data, str):
         return data.lstrip('\ufeff')
     data = bytes(data)
@@ -180,12 +182,16 @@ class RowChecker:
         value = self.text(key)
         if value is None:
             return None
+        exponent = Decimal(1).scaleb(-digits)
         try:
             result = Decimal(value)
+            if result.quantize(exponent) != result:
+                result = None
+            else:
+                result = result.quantize(exponent)
         except InvalidOperation:
             result = None
-        if (result is None or not result.is_finite()
-                or result.as_tuple().exponent < -digits):
+        if result is None:
             self.reject(
                 'msg_import_decimal', column=self._column(key), value=value,
                 digits=digits)

@@ -305,7 +305,7 @@ class ImportTestCase(TestCase):
         rejected = dict(
             line.split('：', 1) for line in result['rejected'].splitlines())
         self.assertIn(
-            "里程 0 公里不大于上一停靠站（第 2 行）", rejected["第 3 行"])
+            "里程 0.0 公里不大于上一停靠站（第 2 行）", rejected["第 3 行"])
         self.assertIn("设为 0", rejected["第 4 行"])
         self.assertIn("运行分钟 5 少于", rejected["第 5 行"])
         self.assertIn("只有一个停靠站", rejected["第 6 行"])
