@@ -67,15 +67,23 @@ class ImportTestCase(TestCase):
                 ("深圳罗湖汽车站", '440300001'),
                 ]}
         self.carrier = create_carrier("广东粤运", 'C001')
+        # Other tests may have committed records (on PostgreSQL)
+        self.before = {
+            name: {r.id for r in Pool().get(name).search([])}
+            for name in ['gd.route', 'gd.schedule']}
         return create_user('import_admin', 'res.group_admin')
 
+    def created(self, name):
+        "The records of name created since setup_network"
+        return [
+            r for r in Pool().get(name).search([])
+            if r.id not in self.before[name]]
+
     def routes(self):
-        Route = Pool().get('gd.route')
-        return {r.code: r for r in Route.search([])}
+        return {r.code: r for r in self.created('gd.route')}
 
     def schedules(self):
-        Schedule = Pool().get('gd.schedule')
-        return {s.number: s for s in Schedule.search([])}
+        return {s.number: s for s in self.created('gd.schedule')}
 
     @with_transaction()
     def test_good_files_import_routes_stops_and_schedules(self):
