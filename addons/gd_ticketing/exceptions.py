@@ -37,3 +37,13 @@ class ApiError(UserError):
 class InspectionError(UserError):
     "A departure inspection decided against its items"
     pass
+
+
+class PassengerError(ValidationError):
+    "An identity that is not valid or not to be shown"
+    pass
+
+
+class OrderError(UserError):
+    "Tickets that cannot be sold, refunded or changed"
+    pass
