@@ -26,6 +26,7 @@ from trytond.model import (
     Exclude, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
 from .code import code_field
@@ -296,9 +297,29 @@ class Order(Workflow, ModelSQL, ModelView):
                     'gd_ticketing.msg_order_no_ticket', order=self.rec_name))
         for ticket in self.tickets:
             ticket.check_sale(at)
+        self.check_station()
         Ticket.check_identities(self.tickets)
         Ticket.check_journeys(self.tickets)
         self.check_payments()
+
+    @property
+    def first_leg(self):
+        "The ticket that begins the order's journeys"
+        tickets = [
+            t for t in self.tickets
+            if not t.is_free_child and t.state in {'draft', 'sold', 'used'}]
+        if tickets:
+            return min(tickets, key=lambda t: t.departs_at)
+
+    def check_station(self, first=None):
+        """A station sells the journeys that begin with its own runs; the
+        later legs may be other stations' runs (networked sales)"""
+        first = first or self.first_leg
+        if first and first.run.origin_station != self.station:
+            raise RunAccessError(gettext(
+                    'gd_ticketing.msg_order_station_run',
+                    station=self.station.rec_name, run=first.run.rec_name,
+                    origin=first.run.origin_station.rec_name))
 
     def check_payments(self):
         total = sum((t.price or 0 for t in self.tickets), Decimal(0))
@@ -419,6 +440,9 @@ class Ticket(ModelSQL, ModelView):
                 'gd_ticketing.msg_ticket_identity_twice'),
             ]
         cls._order = [('order', 'DESC'), ('id', 'ASC')]
+        cls.__rpc__.update({
+                'change': RPC(readonly=False, instantiate=0),
+                })
         cls._buttons.update({
                 'refund': {
                     'invisible': Eval('state') != 'sold',
@@ -446,18 +470,23 @@ class Ticket(ModelSQL, ModelView):
     def get_rec_name(self, name):
         return self.number or str(self.id)
 
-    @classmethod
-    def get_times(cls, tickets, names):
-        result = {n: {} for n in names}
-        for ticket in tickets:
-            run = ticket.run
-            for name, stop in [
-                    ('departure_time', ticket.departure),
-                    ('arrival_time', ticket.arrival)]:
-                if name in names:
-                    result[name][ticket.id] = run.departure + dt.timedelta(
-                        minutes=stop.minutes)
-        return result
+    def get_times(self, name):
+        return {
+            'departure_time': self.departs_at,
+            'arrival_time': self.arrives_at,
+            }[name]
+
+    @property
+    def departs_at(self):
+        "When the run leaves the departure stop"
+        return self.run.departure + dt.timedelta(
+            minutes=self.departure.minutes)
+
+    @property
+    def arrives_at(self):
+        "When the run reaches the arrival stop"
+        return self.run.departure + dt.timedelta(
+            minutes=self.arrival.minutes)
 
     @property
     def from_index(self):
@@ -469,7 +498,7 @@ class Ticket(ModelSQL, ModelView):
 
     @property
     def is_free_child(self):
-        return bool(self.adult_ticket)
+        return bool(getattr(self, 'adult_ticket', None))
 
     @classmethod
     def check_modification(cls, mode, tickets, values=None, external=False):
@@ -591,7 +620,7 @@ class Ticket(ModelSQL, ModelView):
         for passenger, legs in journeys.items():
             outward = sorted(
                 (t for t in legs if t.kind != 'return'),
-                key=lambda t: (t.leg, t.departure_time))
+                key=lambda t: (t.leg, t.departs_at))
             returns = [t for t in legs if t.kind == 'return']
             connecting = [t for t in outward if t.kind == 'connecting']
             for previous, leg in zip(connecting, connecting[1:]):
@@ -603,27 +632,27 @@ class Ticket(ModelSQL, ModelView):
                             arrival=previous.arrival.rec_name,
                             run=leg.run.rec_name,
                             departure=leg.departure.rec_name))
-                if leg.departure_time < previous.arrival_time + transfer:
+                if leg.departs_at < previous.arrives_at + transfer:
                     raise OrderError(gettext(
                             'gd_ticketing.msg_ticket_transfer_short',
                             passenger=passenger.rec_name,
                             station=leg.departure.rec_name,
-                            arrival=format_local(previous.arrival_time),
-                            departure=format_local(leg.departure_time),
+                            arrival=format_local(previous.arrives_at),
+                            departure=format_local(leg.departs_at),
                             minutes=transfer.seconds // 60))
             for leg in returns:
                 if not outward:
                     raise OrderError(gettext(
                             'gd_ticketing.msg_ticket_return_outward',
                             passenger=passenger.rec_name))
-                last = max(outward, key=lambda t: t.arrival_time)
-                if leg.departure_time <= last.arrival_time:
+                last = max(outward, key=lambda t: t.arrives_at)
+                if leg.departs_at <= last.arrives_at:
                     raise OrderError(gettext(
                             'gd_ticketing.msg_ticket_return_early',
                             passenger=passenger.rec_name,
                             run=leg.run.rec_name,
-                            departure=format_local(leg.departure_time),
-                            arrival=format_local(last.arrival_time)))
+                            departure=format_local(leg.departs_at),
+                            arrival=format_local(last.arrives_at)))
 
     @classmethod
     def sell(cls, tickets, at):
@@ -632,28 +661,17 @@ class Ticket(ModelSQL, ModelView):
         pool = Pool()
         Section = pool.get('gd.run.seat.section')
         Flow = pool.get('gd.passenger.flow')
-        first = {}
-        for ticket in tickets:
-            if not ticket.is_free_child:
-                first.setdefault(ticket.order, ticket)
         for ticket in tickets:
             number = ticket.order.station.next_ticket_number()
             seat = None
             if not ticket.is_free_child:
                 seats = [ticket.seat] if ticket.seat else None
-                if ticket == first[ticket.order]:
-                    # The seller may sell the first leg: a run of its
-                    # station (allocate checks the seller's rules)
+                # Order.check_station checked that the order's station
+                # sells the journeys; their later legs are other stations'
+                with without_check_access():
                     seat, = Section.allocate(
                         ticket.run, ticket.from_index, ticket.to_index,
                         seat_numbers=seats, key=number, at=at)
-                else:
-                    # The networked legs of the journey: runs of the
-                    # transfer or destination station
-                    with without_check_access():
-                        seat, = Section.allocate(
-                            ticket.run, ticket.from_index, ticket.to_index,
-                            seat_numbers=seats, key=number, at=at)
             # The system writes what the sale sets
             with without_check_access():
                 cls.write([ticket], {
@@ -676,6 +694,10 @@ class Ticket(ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def refund(cls, tickets):
+        cls.refund_tickets(tickets)
+
+    @classmethod
+    def refund_tickets(cls, tickets):
         """Refund sold tickets less the fee of the tier of the time left
         before departure; free their seats"""
         pool = Pool()
@@ -690,7 +712,7 @@ class Ticket(ModelSQL, ModelView):
         for ticket in tickets:
             ticket.check_refund(at, ids)
         for ticket in tickets:
-            rate = Tier.rate_for(ticket.departure_time - at)
+            rate = Tier.rate_for(ticket.departs_at - at)
             fee = (ticket.price * rate / 100).quantize(
                 Decimal('0.01'), rounding=ROUND_HALF_UP)
             if ticket.seat:
@@ -718,11 +740,11 @@ class Ticket(ModelSQL, ModelView):
             raise OrderError(gettext(
                     'gd_ticketing.msg_ticket_refund_state',
                     ticket=self.rec_name))
-        if at >= self.departure_time or self.run.state != 'open':
+        if at >= self.departs_at or self.run.state != 'open':
             raise OrderError(gettext(
                     'gd_ticketing.msg_ticket_refund_departed',
                     ticket=self.rec_name,
-                    departure=format_local(self.departure_time)))
+                    departure=format_local(self.departs_at)))
         for child in self.children():
             if child.id not in ids:
                 raise OrderError(gettext(
@@ -778,12 +800,15 @@ class Ticket(ModelSQL, ModelView):
             cls.check_journeys([
                     t for t in ticket.order.tickets
                     if t.state in {'sold', 'used'} and t != ticket] + [new])
-            # The seller changes to a run of its station, as it sells
+            if ticket == ticket.order.first_leg:
+                ticket.order.check_station(new)
             new.number = ticket.order.station.next_ticket_number()
-            new.seat, = Section.allocate(
-                run, new.from_index, new.to_index,
-                seat_numbers=[seat] if seat else None, key=new.number,
-                at=at)
+            # The station was checked as for a sale
+            with without_check_access():
+                new.seat, = Section.allocate(
+                    run, new.from_index, new.to_index,
+                    seat_numbers=[seat] if seat else None, key=new.number,
+                    at=at)
             new.price_cap = new.fare.price_cap
             new.id_hash = new.passenger.id_hash
             new.state = 'sold'
