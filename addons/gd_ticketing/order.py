@@ -883,6 +883,12 @@ class RefundTier(ModelSQL, ModelView):
         return Decimal(100)
 
 
+class Run(metaclass=PoolMeta):
+    __name__ = 'gd.run'
+
+    tickets = fields.One2Many('gd.ticket', 'run', "Tickets", readonly=True)
+
+
 class Station(metaclass=PoolMeta):
     __name__ = 'gd.station'
 

@@ -590,3 +590,24 @@ class SalesTestCase(TestCase):
                 Order.write([Order(order.id)], {'state': 'draft'})
             with self.assertRaises(AccessError):
                 Order.delete([Order(order.id)])
+
+    @with_transaction()
+    def test_seller_reads_every_leg_of_its_orders(self):
+        "The client shows the legs on other stations' runs and stops"
+        pool = Pool()
+        Ticket = pool.get('gd.ticket')
+        Order = pool.get('gd.order')
+        network = self.network('T22')
+        order = self.sell(network, [
+                self.leg(network['run'], kind='connecting', leg=1),
+                self.leg(network['onward'], kind='connecting', leg=2,
+                    price=Decimal(30)),
+                self.leg(network['back'], kind='return'),
+                ], amount=Decimal(130))
+        with as_user(network['seller']):
+            rows = Ticket.read([t.id for t in order.tickets], [
+                    'number', 'run.rec_name', 'departure.rec_name',
+                    'arrival.rec_name', 'passenger.rec_name',
+                    'departure_time', 'state'])
+            self.assertEqual(len(rows), 3)
+            Order.read([order.id], ['station.rec_name', 'tickets'])
