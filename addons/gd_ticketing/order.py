@@ -56,6 +56,31 @@ TICKET_SYSTEM_FIELDS = {
     'refund_fee', 'refund_amount', 'refunded_at', 'changed_from'}
 
 
+def _aborted():
+    "Whether the database aborted the transaction (PostgreSQL)"
+    info = getattr(Transaction().connection, 'info', None)
+    status = getattr(info, 'transaction_status', None)
+    return getattr(status, 'name', None) == 'INERROR'
+
+
+def lock_runs(run_ids):
+    """Lock the rows of the runs, in the order of their ids, before any row
+    refers to them: the foreign key of a new ticket takes a share lock on
+    its run, and two sales holding it would deadlock on the lock that
+    allocate takes.  A sale that waited retries (serialization error)."""
+    pool = Pool()
+    Run = pool.get('gd.run')
+    transaction = Transaction()
+    if not transaction.database.has_select_for():
+        return
+    table = Run.__table__()
+    cursor = transaction.connection.cursor()
+    for run_id in sorted({int(r) for r in run_ids}):
+        query = table.select(table.id, where=table.id == run_id)
+        query.for_ = For('UPDATE')
+        cursor.execute(*query)
+
+
 def now():
     "The time of a sale, refund or change: naive UTC (patched by tests)"
     return dt.datetime.now()
@@ -206,6 +231,9 @@ class Order(Workflow, ModelSQL, ModelView):
         Ticket = pool.get('gd.ticket')
         Passenger = pool.get('gd.passenger')
         orders, created_passengers = [], []
+        lock_runs(
+            t['run'] for v in vlist for t in v.get('tickets', [])
+            if t.get('run'))
         try:
             for values in vlist:
                 values = values.copy()
@@ -239,7 +267,8 @@ class Order(Workflow, ModelSQL, ModelView):
         except UserError:
             # Leave nothing behind, also for a caller that goes on in its
             # transaction; a database error aborts the transaction anyway
-            cls._undo(orders, created_passengers)
+            if not _aborted():
+                cls._undo(orders, created_passengers)
             raise
         return cls.browse(orders)
 
@@ -272,6 +301,7 @@ class Order(Workflow, ModelSQL, ModelView):
         User = pool.get('res.user')
         at = now()
         orders = [o for o in cls.browse(orders) if o.state == 'draft']
+        lock_runs(t.run.id for o in orders for t in o.tickets)
         for order in orders:
             order.check_sale(at)
         tickets = [t for o in orders for t in o.tickets]
