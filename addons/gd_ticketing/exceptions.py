@@ -41,4 +41,13 @@ class InspectionError(UserError):
 
 class ImportFileError(UserError):
     "A file to import that cannot be read as a whole"
+
+
+class PassengerError(ValidationError):
+    "An identity that is not valid or not to be shown"
+    pass
+
+
+class OrderError(UserError):
+    "Tickets that cannot be sold, refunded or changed"
     pass
