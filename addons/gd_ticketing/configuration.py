@@ -18,6 +18,12 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         domain=[('transfer_minutes', '>=', 0)],
         help="The shortest time between two legs of a connecting journey "
         "at the transfer station.")
+    retention_days = fields.Integer(
+        "Retention Days", required=True,
+        domain=[('retention_days', '>=', 365)],
+        help="For how many days after a passenger's last trip the identity "
+        "is kept before it is anonymized; at least 365 days (one year, "
+        "DOMAIN.md §4).")
 
     @classmethod
     def default_days_ahead(cls):
@@ -26,3 +32,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_transfer_minutes(cls):
         return 30
+
+    @classmethod
+    def default_retention_days(cls):
+        return 365

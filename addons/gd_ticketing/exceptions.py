@@ -51,3 +51,8 @@ class PassengerError(ValidationError):
 class OrderError(UserError):
     "Tickets that cannot be sold, refunded or changed"
     pass
+
+
+class TraceError(UserError):
+    "A trace query or export that cannot be made as asked"
+    pass
