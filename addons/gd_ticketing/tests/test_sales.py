@@ -49,8 +49,8 @@ def at(when):
         yield
 
 
-class SalesTestCase(TestCase):
-    "Test real-name sales, refunds and changes"
+class SalesMixin:
+    "A network on sale and its seller, for the tests of sales and after"
 
     @classmethod
     def setUpClass(cls):
@@ -162,6 +162,10 @@ class SalesTestCase(TestCase):
             self.sell(network, legs, amount=amount, when=when)
         self.assertNothingSold()
         return str(context.exception)
+
+
+class SalesTestCase(SalesMixin, TestCase):
+    "Test real-name sales, refunds and changes"
 
     # Sales
 
