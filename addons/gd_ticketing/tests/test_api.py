@@ -8,6 +8,9 @@ import json
 import os
 from decimal import Decimal
 
+from trytond.modules.gd_documents.tests.tools import pdf_text
+from trytond.modules.gd_ticketing import eticket
+from trytond.modules.gd_ticketing.identity import check_character
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import (
@@ -18,6 +21,11 @@ from trytond.wsgi import app
 from .tools import create_network, create_user, get_code
 
 KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY='
+
+
+def resident(first17):
+    "A valid resident ID number of its first 17 digits"
+    return first17 + check_character(first17)
 
 
 class ApiTestCase(TestCase):
@@ -161,3 +169,131 @@ class ApiTestCase(TestCase):
         self.assertEqual(response.status_code, 401)
         status, _ = self.runs(query, key='forged-key')
         self.assertEqual(status, 401)
+
+    # Sales through the API
+
+    def order(self, id_number, name="李四", **ticket):
+        "The body of an order of one full ticket over the whole route"
+        values = {
+            'run': self.run_id, 'from': self.codes[0], 'to': self.codes[2],
+            'fare_type': 'full',
+            'passenger': {
+                'name': name, 'id_type': 'resident', 'id_number': id_number},
+            }
+        values.update(ticket)
+        return {
+            'channel': 'online',
+            'tickets': [values],
+            'payments': [{'method': 'wechat', 'amount': '58.00',
+                    'reference': f'wx-{id_number[-6:]}'}],
+            }
+
+    def free_seats(self):
+        _, runs = self.runs({'from': self.codes[0], 'to': self.codes[2],
+                'date': self.run_date.isoformat()})
+        return runs[0]['free_seats'] if runs else 0
+
+    def test_sell_voucher_and_refund(self):
+        """An online channel sells a real-name ticket, fetches its voucher
+        and refunds it; the seat comes back"""
+        free = self.free_seats()
+        status, order = self.call(
+            'post', 'orders', json=self.order(resident('44010619800101101')))
+        self.assertEqual(status, 201, order)
+        self.assertEqual((order['state'], order['channel'], order['total']),
+            ('paid', 'online', '58.00'))
+        ticket, = order['tickets']
+        self.assertEqual(ticket['passenger']['id_number'],
+            '440106********1011'[:6] + '********' + ticket['passenger'][
+                'id_number'][-4:])
+        self.assertNotIn('19800101', json.dumps(order))
+        self.assertEqual((ticket['from']['code'], ticket['to']['code']),
+            (self.codes[0], self.codes[2]))
+        self.assertEqual(self.free_seats(), free - 1)
+
+        # The gate's key verifies the QR token offline
+        status, key = self.call('get', 'ticket-key')
+        self.assertEqual(status, 200)
+        payload = eticket.verify(ticket['qr_token'], key=key['key'])
+        self.assertEqual((payload['n'], payload['s']),
+            (ticket['number'], ticket['seat']))
+
+        status, pdf = self.call(
+            'get', f"tickets/{ticket['number']}/voucher")
+        self.assertEqual(status, 200)
+        self.assertTrue(pdf.startswith(b'%PDF'))
+        self.assertIn(ticket['number'], pdf_text(pdf).replace(' ', ''))
+
+        status, refunded = self.call(
+            'post', f"tickets/{ticket['number']}/refund")
+        self.assertEqual(status, 200, refunded)
+        self.assertEqual(refunded['state'], 'refunded')
+        self.assertEqual(
+            Decimal(refunded['refund_fee'])
+            + Decimal(refunded['refund_amount']), Decimal('58.00'))
+        self.assertEqual(self.free_seats(), free)
+        status, error = self.call(
+            'post', f"tickets/{ticket['number']}/refund")
+        self.assertEqual(status, 400)
+
+    def test_change_keeps_the_passenger(self):
+        "A change to other stops of the run keeps the passenger"
+        status, order = self.call(
+            'post', 'orders', json=self.order(resident('44010619800101202')))
+        self.assertEqual(status, 201, order)
+        ticket, = order['tickets']
+        status, new = self.call(
+            'post', f"tickets/{ticket['number']}/change",
+            json={'run': self.run_id, 'from': self.codes[1],
+                'to': self.codes[2]})
+        self.assertEqual(status, 200, new)
+        self.assertNotEqual(new['number'], ticket['number'])
+        self.assertEqual(new['passenger'], ticket['passenger'])
+        self.assertEqual(new['from']['code'], self.codes[1])
+        self.assertEqual(new['price'], '40.00')
+        status, error = self.call(
+            'post', f"tickets/{ticket['number']}/change",
+            json={'run': self.run_id})
+        self.assertEqual(status, 400)
+        # The run's seats are shared by the tests: give it back
+        status, _ = self.call('post', f"tickets/{new['number']}/refund")
+        self.assertEqual(status, 200)
+
+    def test_bad_orders_sell_nothing(self):
+        """Malformed bodies, an unknown stop, an invalid ID number: a
+        translated 400 and nothing sold"""
+        free = self.free_seats()
+        status, error = self.call(
+            'post', 'orders', data='not json',
+            content_type='application/json')
+        self.assertEqual(status, 400)
+        self.assertIn("JSON", error['message'])
+        status, error = self.call('post', 'orders', json={'tickets': []})
+        self.assertEqual(status, 400)
+        self.assertIn("tickets", error['message'])
+        status, error = self.call('post', 'orders', json=self.order(
+                resident('44010619800101303'), to='NOPE'))
+        self.assertEqual(status, 400)
+        self.assertIn("NOPE", error['message'])
+        bad = resident('44010619800101404')[:-1] + 'Y'
+        status, error = self.call('post', 'orders', json=self.order(bad))
+        self.assertEqual(status, 400)
+        self.assertIn("校验码", error['message'])
+        status, error = self.call(
+            'post', 'orders', json=self.order(
+                resident('44010619800101505'), fare_type='vip'),
+            language='en')
+        self.assertEqual(status, 400)
+        self.assertIn('fare type "vip"', error['message'])
+        self.assertEqual(self.free_seats(), free)
+        with Transaction().start(DB_NAME, 0):
+            Order = Pool().get('gd.order')
+            self.assertEqual(Order.search([
+                        ('tickets.passenger.id_number', '=',
+                            resident('44010619800101303'))]), [])
+
+    def test_another_station_s_ticket_is_unknown(self):
+        "A ticket number the caller may not see is answered as unknown"
+        status, error = self.call('post', 'tickets/NOPE/refund')
+        self.assertEqual(status, 400)
+        self.assertIn("NOPE", error['message'])
