@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from decimal import Decimal
 from unittest.mock import patch
 
 from . import CONFIG, MODULES, ROOT, SAO, VAR
@@ -162,6 +163,7 @@ def load(path, name):
         _finish_config_wizard(pool)
         _load_history(pool)
         _refresh_deadlines(pool)
+        _load_network(pool, path)
 
 
 def _load_languages(pool):
@@ -404,6 +406,83 @@ def _survey_values(programme, station):
         }
 
 
+def _load_network(pool, path):
+    """A carrier and a route 广州 – 佛山 – 肇庆 with its fares, two daily
+    schedules and their runs of the coming days open for sale, and the API
+    key of the 广州市汽车客运站 seller, written to PATH/api-key"""
+    Code = pool.get('gd.ticketing.code')
+    Carrier = pool.get('gd.carrier')
+    Vehicle = pool.get('gd.vehicle')
+    Driver = pool.get('gd.driver')
+    Station = pool.get('gd.station')
+    Route = pool.get('gd.route')
+    Fare = pool.get('gd.fare')
+    Schedule = pool.get('gd.schedule')
+    Run = pool.get('gd.run')
+    User = pool.get('res.user')
+    Application = pool.get('res.user.application')
+    if Route.search([('code', '=', 'GZ-FS-ZQ')]):
+        return
+
+    def code(category, value):
+        record, = Code.search([
+                ('category', '=', category), ('code', '=', value)])
+        return record
+
+    carrier, = Carrier.create([{
+                'name': "广州市第一巴士客运有限公司", 'code': 'GZB01'}])
+    Vehicle.create([{
+                'plate': '粤A12345', 'carrier': carrier.id, 'seats': 45,
+                'vehicle_type': code('vehicle_type', 'large').id,
+                'grade': code('vehicle_grade', 'high_1').id}])
+    Driver.create([{
+                'name': "陈师傅", 'certificate': '440100198001010011',
+                'carrier': carrier.id}])
+    stations = {s.code: s for s in Station.search([
+                ('code', 'in', ['440100001', '440600100', '441200100'])])}
+    route, = Route.create([{
+                'code': 'GZ-FS-ZQ', 'name': "广州—佛山—肇庆",
+                'route_type': code('route_type', 'inter_city').id,
+                'stops': [('create', [
+                            {'sequence': i, 'station': stations[c].id,
+                                'distance_km': km, 'minutes': minutes}
+                            for i, (c, km, minutes) in enumerate([
+                                    ('440100001', 0, 0),
+                                    ('440600100', 30, 50),
+                                    ('441200100', 100, 120)])])],
+                }])
+    stops = route.stops
+    Fare.create([{
+                'route': route.id, 'departure': stops[d].id,
+                'arrival': stops[a].id,
+                'fare_type': code('fare_type', fare_type).id,
+                'price': Decimal(f'{price:.2f}'),
+                'price_cap': Decimal(f'{cap:.2f}'),
+                } for d, a, fare_type, price, cap in [
+                (0, 1, 'full', 25, 28), (0, 1, 'child', 12.5, 14),
+                (0, 2, 'full', 58, 60), (0, 2, 'child', 29, 30),
+                (1, 2, 'full', 40, 42), (1, 2, 'child', 20, 21)]])
+    schedules = Schedule.create([{
+                'number': number, 'route': route.id, 'carrier': carrier.id,
+                'departure_time': time, 'seats': 41,
+                'valid_from': dt.date(2020, 1, 1),
+                'schedule_type': code('schedule_type', 'regular').id,
+                'vehicle_type': code('vehicle_type', 'large').id,
+                'gate': 'A3', 'bay': '12',
+                **{day: True for day in ['monday', 'tuesday', 'wednesday',
+                        'thursday', 'friday', 'saturday', 'sunday']},
+                } for number, time in [
+                ('K1001', dt.time(8, 0)), ('K1003', dt.time(14, 0))]])
+    runs = Schedule.generate_runs(schedules)
+    Run.write(runs, {'vehicle': Vehicle.search([])[0].id})
+    Run.open(runs)
+    seller, = User.search([('login', '=', 'gz_station')])
+    application = Application(user=seller, application='gd_ticketing')
+    application.save()
+    Application.validate_([application])
+    (path / 'api-key').write_text(application.key)
+
+
 def _refresh_deadlines(pool):
     "Fill the calendar of due dates as the daily cron does"
     Programme = pool.get('gd.programme')
@@ -416,13 +495,17 @@ def _finish_config_wizard(pool):
     Item.write(Item.search([('state', '!=', 'done')]), {'state': 'done'})
 
 
-def print_users(url):
+def print_users(url, path=None):
     print()
     print(f"GD Station Cloud is running at {url}")
     print("Log in with one of these demo users (login / password):")
     print(f"  {'admin':12} {ADMIN_PASSWORD:22} 系统管理员")
     for login, password, _, name, _ in DEMO_USERS:
         print(f"  {login:12} {password:22} {name}")
+    key = path / 'api-key' if path else None
+    if key and key.exists():
+        print("The ticketing API key of gz_station (Authorization: Bearer):")
+        print(f"  {key.read_text().strip()}")
     print("Stop it with Ctrl-C.", flush=True)
 
 
@@ -485,7 +568,7 @@ def serve(path, name, port=8000):
     processes = start(path, name, port)
     try:
         wait_listening(port, processes)
-        print_users(f'http://127.0.0.1:{port}/')
+        print_users(f'http://127.0.0.1:{port}/', path)
         # Run until interrupted or until one of them ends
         while not stopping and all(p.poll() is None for p in processes):
             time.sleep(0.5)
