@@ -922,6 +922,8 @@ class Run(metaclass=PoolMeta):
 class Station(metaclass=PoolMeta):
     __name__ = 'gd.station'
 
+    route_stops = fields.One2Many(
+        'gd.route.stop', 'station', "Route Stops", readonly=True)
     ticket_sequence = fields.Many2One(
         'ir.sequence', "Ticket Sequence", readonly=True,
         ondelete='RESTRICT',

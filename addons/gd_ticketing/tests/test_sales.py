@@ -612,6 +612,8 @@ class SalesTestCase(SalesMixin, TestCase):
             rows = Ticket.read([t.id for t in order.tickets], [
                     'number', 'run.rec_name', 'departure.rec_name',
                     'arrival.rec_name', 'passenger.rec_name',
+                    'departure.station.rec_name', 'arrival.station.rec_name',
+                    'run.origin_station.rec_name', 'run.route.rec_name',
                     'departure_time', 'state'])
             self.assertEqual(len(rows), 3)
             Order.read([order.id], ['station.rec_name', 'tickets'])
