@@ -108,56 +108,7 @@ class Check(ModelSQL, ModelView):
         Ticket.check_seller([])
         Run.read([run.id], ['id'])
         method = 'qr' if token else 'id_card'
-        id_hash = None
-        ticket, reason = None, None
-        if id_number:
-            try:
-                number = identity.normalize(id_type, id_number, at.date())
-                id_hash = identity.lookup_hash(number)
-            except identity.IdentityError as error:
-                reason = gettext(
-                    'gd_ticketing.' + error.args[0], **error.values)
-        if reason:
-            pass
-        elif token:
-            try:
-                payload = eticket.verify(token)
-            except eticket.TicketTokenError as error:
-                reason = gettext('gd_ticketing.' + error.args[0])
-            else:
-                with without_check_access():
-                    tickets = Ticket.search(
-                        [('number', '=', payload.get('n'))], limit=1)
-                if not tickets:
-                    reason = gettext('gd_ticketing.msg_check_no_ticket')
-                else:
-                    ticket, = tickets
-                    if (payload.get('r') != ticket.run.id
-                            or payload.get('s') != ticket.seat):
-                        reason = gettext(
-                            'gd_ticketing.msg_check_token_stale',
-                            ticket=ticket.number)
-                    elif id_hash and id_hash != ticket.id_hash:
-                        reason = gettext(
-                            'gd_ticketing.msg_check_person_mismatch',
-                            ticket=ticket.number,
-                            passenger=ticket.passenger.rec_name)
-        elif id_hash:
-            with without_check_access():
-                tickets = Ticket.search([
-                        ('run', '=', run.id),
-                        ('id_hash', '=', id_hash),
-                        ('state', 'in', ['sold', 'used']),
-                        ], limit=1)
-            if tickets:
-                ticket, = tickets
-            else:
-                reason = gettext(
-                    'gd_ticketing.msg_check_no_ticket_id',
-                    run=run.rec_name, id_number=identity.mask(number))
-        else:
-            reason = gettext('gd_ticketing.msg_check_nothing_read')
-
+        ticket, reason = cls._find_ticket(run, token, id_type, id_number, at)
         if ticket and not reason:
             cls._lock(ticket)
             ticket = Ticket(ticket.id)
@@ -185,6 +136,54 @@ class Check(ModelSQL, ModelView):
                     run.date, ticket.departure.station, run.route,
                     run.carrier, checked=1)
         return check
+
+    @classmethod
+    def _find_ticket(cls, run, token, id_type, id_number, at):
+        """The ticket read at the gate, by its QR token or else by the ID
+        number, and why it is refused: (ticket or None, reason or None)"""
+        Ticket = Pool().get('gd.ticket')
+        id_hash = None
+        if id_number:
+            try:
+                number = identity.normalize(id_type, id_number, at.date())
+            except identity.IdentityError as error:
+                return None, gettext(
+                    'gd_ticketing.' + error.args[0], **error.values)
+            id_hash = identity.lookup_hash(number)
+        if not token and not id_hash:
+            return None, gettext('gd_ticketing.msg_check_nothing_read')
+        # Tickets are looked up among all: the gate may board passengers
+        # whatever station sold them
+        with without_check_access():
+            if not token:
+                tickets = Ticket.search([
+                        ('run', '=', run.id),
+                        ('id_hash', '=', id_hash),
+                        ('state', 'in', ['sold', 'used']),
+                        ], limit=1)
+                if not tickets:
+                    return None, gettext(
+                        'gd_ticketing.msg_check_no_ticket_id',
+                        run=run.rec_name, id_number=identity.mask(number))
+                return tickets[0], None
+            try:
+                payload = eticket.verify(token)
+            except eticket.TicketTokenError as error:
+                return None, gettext('gd_ticketing.' + error.args[0])
+            tickets = Ticket.search(
+                [('number', '=', payload.get('n'))], limit=1)
+        if not tickets:
+            return None, gettext('gd_ticketing.msg_check_no_ticket')
+        ticket, = tickets
+        if (payload.get('r') != ticket.run.id
+                or payload.get('s') != ticket.seat):
+            return ticket, gettext(
+                'gd_ticketing.msg_check_token_stale', ticket=ticket.number)
+        if id_hash and id_hash != ticket.id_hash:
+            return ticket, gettext(
+                'gd_ticketing.msg_check_person_mismatch',
+                ticket=ticket.number, passenger=ticket.passenger.rec_name)
+        return ticket, None
 
     @classmethod
     def _lock(cls, ticket):
