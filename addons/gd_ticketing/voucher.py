@@ -3,7 +3,6 @@
 # terms.
 """The e-ticket: its signed QR token and its voucher (电子客票凭证) as PDF,
 with the fields of DOMAIN.md §3"""
-import datetime as dt
 import io
 import re
 
@@ -129,5 +128,4 @@ class VoucherReport(HtmlReport):
             'title': gettext('gd_ticketing.msg_voucher_title'),
             'validity': gettext('gd_ticketing.msg_voucher_validity',
                 date=value(run.date, 'date'), schedule=run.number),
-            'printed': dt.datetime.now().strftime('%Y-%m-%d %H:%M'),
             }
