@@ -12,16 +12,11 @@ and prints the median and p95 time of each, and of the whole month.
 The database is created and dropped by the script."""
 import argparse
 import datetime as dt
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-import psycopg
-
-from benchmark_deploy import build, percentile
+from benchmark_deploy import build
+from benchmark_tools import DEFAULT_URI, benchmark_database, percentile
 
 MONTH = dt.date(2020, 10, 1)
 
@@ -57,42 +52,17 @@ def measure(name, user_id, runs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        '--uri', default=os.environ.get(
-            'GDCLOUD_TEST_POSTGRESQL_URI', 'postgresql://root@127.0.0.1:5432/'))
+    parser.add_argument('--uri', default=DEFAULT_URI)
     parser.add_argument('--stations', type=int, default=1300)
     parser.add_argument('--runs', type=int, default=3)
     args = parser.parse_args()
-    name = f'gdcloud_bench_{os.getpid()}'
-    with psycopg.connect(args.uri + 'postgres', autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = dict(os.environ, TRYTOND_DATABASE__URI=args.uri)
-        with tempfile.NamedTemporaryFile('w') as passfile:
-            passfile.write('bench-admin-1\n')
-            passfile.flush()
-            env['TRYTONPASSFILE'] = passfile.name
-            print("==> Activating gd_deploy (about 20 s)", flush=True)
-            subprocess.run(
-                [os.path.join(os.path.dirname(sys.executable),
-                        'trytond-admin'), '-d', name, '-u', 'gd_deploy',
-                    '--activate-dependencies', '-l', 'zh_CN',
-                    '--email', 'admin@example.com'],
-                env=env, check=True, capture_output=True)
-        os.environ['TRYTOND_DATABASE__URI'] = args.uri
-        from trytond import config
-        config.update_etc()
+    with benchmark_database(args.uri, 'gd_deploy', seconds=20) as name:
         print(f"==> Loading {args.stations} stations and 8 months of "
             "reports", flush=True)
         user_id, _ = build(name, args.stations)
         print(f"==> Generating {MONTH:%Y-%m}'s documents {args.runs} times",
             flush=True)
         times, cities = measure(name, user_id, args.runs)
-    finally:
-        from trytond import backend
-        backend.Database(name).close()
-        with psycopg.connect(args.uri + 'postgres', autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" (FORCE)')
     labels = {
         'programme.xlsx': "province summary, XLSX with its chart",
         'programme.pdf': "province summary, PDF with its chart",

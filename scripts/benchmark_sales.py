@@ -22,15 +22,13 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
-import tempfile
 import multiprocessing
 import time
 from decimal import Decimal
 
 import psycopg
 
-from benchmark_deploy import percentile
+from benchmark_tools import DEFAULT_URI, benchmark_database, percentile
 
 ROUTES = 20
 SEATS = 45
@@ -204,36 +202,21 @@ def pgbench(uri, clients, seconds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        '--uri', default=os.environ.get(
-            'GDCLOUD_TEST_POSTGRESQL_URI', 'postgresql://root@127.0.0.1:5432/'))
+    parser.add_argument('--uri', default=DEFAULT_URI)
     parser.add_argument(
         '--seconds', type=int, default=15,
         help="how long each number of sellers sells")
+    parser.add_argument(
+        '--sellers', type=int, nargs='+', default=SELLERS,
+        help="the numbers of sellers, one round each")
     args = parser.parse_args()
     os.environ.setdefault('GDCLOUD_ID_KEY', KEY)
-    name = f'gdcloud_bench_sales_{os.getpid()}'
-    with psycopg.connect(args.uri + 'postgres', autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
     rows = []
-    try:
-        env = dict(os.environ, TRYTOND_DATABASE__URI=args.uri)
-        with tempfile.NamedTemporaryFile('w') as passfile:
-            passfile.write('bench-admin-1\n')
-            passfile.flush()
-            env['TRYTONPASSFILE'] = passfile.name
-            print("==> Activating gd_ticketing (about 30 s)", flush=True)
-            subprocess.run(
-                [os.path.join(os.path.dirname(sys.executable),
-                        'trytond-admin'), '-d', name, '-u', 'gd_ticketing',
-                    '--activate-dependencies', '-l', 'zh_CN',
-                    '--email', 'admin@example.com'],
-                env=env, check=True, capture_output=True)
-        os.environ['TRYTOND_DATABASE__URI'] = args.uri
-        from trytond import config
-        config.update_etc()
+    with benchmark_database(
+            args.uri, 'gd_ticketing',
+            name=f'gdcloud_bench_sales_{os.getpid()}') as name:
         ids = build(name)
-        for sellers in SELLERS:
+        for sellers in args.sellers:
             with psycopg.connect(args.uri + name) as conn:
                 for sql in RESET:
                     conn.execute(sql)
@@ -262,11 +245,6 @@ def main():
                     statistics.median(sold) if sold else 0,
                     percentile(sold, 95) if sold else 0,
                     refused, failed, oversold(args.uri, name), tpcb))
-    finally:
-        from trytond import backend
-        backend.Database(name).close()
-        with psycopg.connect(args.uri + 'postgres', autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" (FORCE)')
     print()
     print("| sellers | tickets sold | tickets/s | p50 ms | p95 ms "
         "| refused (no seat) | failed | seats sold twice "
