@@ -18,12 +18,13 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from sql import For
+from sql.conditionals import Coalesce
 from sql.operators import Equal
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
-    Exclude, ModelSQL, ModelView, Unique, Workflow, fields)
+    Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -469,6 +470,10 @@ class Ticket(ModelSQL, ModelView):
                     where=t.state.in_(['sold', 'used'])),
                 'gd_ticketing.msg_ticket_identity_twice'),
             ]
+        # A person's tickets, as a trace finds them: the search of a Char
+        # compares Coalesce(id_hash, '')
+        cls._sql_indexes.add(
+            Index(t, (Coalesce(t.id_hash, ''), Index.Equality())))
         cls._order = [('order', 'DESC'), ('id', 'ASC')]
         cls.__rpc__.update({
                 'change': RPC(readonly=False, instantiate=0),

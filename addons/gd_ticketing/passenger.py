@@ -10,8 +10,10 @@ for exact look-ups and the one-ticket-per-ID rule) and its masked form
 (`id_masked`, what every read shows)."""
 import datetime as dt
 
+from sql.conditionals import Coalesce
+
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.rpc import RPC
@@ -55,6 +57,11 @@ class Passenger(ModelSQL, ModelView):
             ('id_unique', Unique(t, t.id_type, t.id_hash),
                 'gd_ticketing.msg_passenger_id_unique'),
             ]
+        # The look-up of a sale and of a search by number: the search of a
+        # Char compares Coalesce(id_hash, ''), which the unique index does
+        # not serve
+        cls._sql_indexes.add(
+            Index(t, (Coalesce(t.id_hash, ''), Index.Equality())))
         cls.__rpc__.update({
                 'reveal': RPC(readonly=False, instantiate=0),
                 })
