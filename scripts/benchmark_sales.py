@@ -108,7 +108,8 @@ def seller_process(uri, name, seller, ids, start, deadline, queue):
 
     seller_id, station_id, full, runs = ids
     pool = Pool(name)
-    pool.init()
+    if name not in Pool.database_list():  # loaded already when profiled
+        pool.init()
     Order = pool.get('gd.order')
     numbers = id_numbers(seller)
     rng = random.Random(seller)
@@ -200,6 +201,28 @@ def pgbench(uri, clients, seconds):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" (FORCE)')
 
 
+def profile(uri, name, ids, seconds):
+    "Profile the sales of one seller for seconds; print the top costs"
+    import cProfile
+    import pstats
+
+    class Results(list):
+        put = list.extend
+
+    results = Results()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    seller_process(uri, name, 0, ids, time.time(), time.time() + seconds,
+        results)
+    profiler.disable()
+    sold = [t for o, t in results if o == 'sold']
+    print(f"==> {len(sold)} sales, median {statistics.median(sold):.0f} ms "
+        "under the profiler")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats('cumulative').print_stats(40)
+    stats.sort_stats('tottime').print_stats(25)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--uri', default=DEFAULT_URI)
@@ -209,6 +232,10 @@ def main():
     parser.add_argument(
         '--sellers', type=int, nargs='+', default=SELLERS,
         help="the numbers of sellers, one round each")
+    parser.add_argument(
+        '--profile', action='store_true',
+        help="instead of the rounds, profile one seller in this process "
+        "with cProfile for --seconds and print the top costs")
     args = parser.parse_args()
     os.environ.setdefault('GDCLOUD_ID_KEY', KEY)
     rows = []
@@ -216,6 +243,9 @@ def main():
             args.uri, 'gd_ticketing',
             name=f'gdcloud_bench_sales_{os.getpid()}') as name:
         ids = build(name)
+        if args.profile:
+            profile(args.uri, name, ids, args.seconds)
+            return
         for sellers in args.sellers:
             with psycopg.connect(args.uri + name) as conn:
                 for sql in RESET:
