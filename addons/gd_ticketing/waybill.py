@@ -19,7 +19,8 @@ from sql import For
 from sql.operators import Equal
 
 from trytond.i18n import gettext
-from trytond.model import Exclude, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model import (
+    Exclude, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.gd_documents import style
 from trytond.modules.gd_documents.report import PdfReport
 from trytond.pool import Pool, PoolMeta
@@ -190,8 +191,8 @@ class Waybill(Workflow, ModelSQL, ModelView):
                     line.destination.code, line.fare_type.code,
                     line.headcount, str(quantize(line.fares))]
                 for line in sorted(
-                    self.lines, key=lambda l: (
-                        l.destination.code, l.fare_type.code))],
+                    self.lines, key=lambda line: (
+                        line.destination.code, line.fare_type.code))],
             'headcount': self.headcount,
             'fares': str(quantize(self.fares)),
             'fee_rate': str(quantize(self.fee_rate)),

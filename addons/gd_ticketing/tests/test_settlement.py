@@ -44,7 +44,7 @@ class SettlementTestCase(WaybillMixin, TestCase):
         second = self.open_run(
             network['schedule'], RUN_DATE + dt.timedelta(days=1))
         Run.write([second], {'gate': '3'})
-        order = self.sell(network, [self.leg(second, "钱七")])
+        order = self.sell(network, [self.leg(second, "张三")])
         ticket, = order.tickets
         self.check(network, ticket, when=BEFORE + dt.timedelta(days=1))
         self.inspect(network, run=second)

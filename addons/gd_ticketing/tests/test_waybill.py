@@ -293,7 +293,8 @@ class WaybillTestCase(WaybillMixin, TestCase):
         save_png(data, 'pdf', 'waybill')
         text = re.sub(r'\s+', '', pdf_text(data))
         for expected in [
-                "道路客运电子路单", waybill.number, network['stations'][0].name,
+                "道路客运电子路单", waybill.number,
+                network['stations'][0].name,
                 "KW7", "粤AW71", "W7司机", "QW71",
                 "W7客运", "全票", "儿童票", "合计", "125.00", "12.50",
                 "112.50", "合格", waybill.content_hash[:32]]:
