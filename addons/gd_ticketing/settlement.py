@@ -139,6 +139,12 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     'confirmed_at'}):
             raise RunAccessError(gettext(
                     'gd_ticketing.msg_settlement_by_button'))
+        if mode == 'create' and external:
+            for settlement in settlements:
+                if (settlement.state != 'draft' or settlement.confirmed_by
+                        or settlement.confirmed_at):
+                    raise RunAccessError(gettext(
+                            'gd_ticketing.msg_settlement_by_button'))
         if mode in {'write', 'delete'}:
             for settlement in settlements:
                 if settlement.state != 'draft':
@@ -195,8 +201,17 @@ class Settlement(Workflow, ModelSQL, ModelView):
         Waybill = pool.get('gd.waybill')
         User = pool.get('res.user')
         transaction = Transaction()
+        seen = {}
         for settlement in settlements:
             settlement.check_lines()
+            for line in settlement.lines:
+                other = seen.setdefault(line.waybill, settlement)
+                if other != settlement:
+                    raise SettlementError(gettext(
+                            'gd_ticketing.msg_settlement_waybill_twice',
+                            settlement=f'{other.rec_name}、'
+                            f'{settlement.rec_name}',
+                            waybill=line.waybill.rec_name))
         user = transaction.user or None
         # Every check first, then the writes: a refusal changes nothing
         Waybill.lock([line.waybill for s in settlements for line in s.lines])
@@ -298,7 +313,7 @@ class SettlementLine(ModelSQL, ModelView):
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
             mode, lines, values=values, external=external)
-        if mode in {'write', 'delete'}:
+        if mode in {'create', 'write', 'delete'}:
             for line in lines:
                 if line.settlement.state != 'draft':
                     raise RunAccessError(gettext(

@@ -326,3 +326,12 @@ class WaybillTestCase(WaybillMixin, TestCase):
                 self.assertEqual(Waybill.search([]), [])
                 with self.assertRaises(AccessError):
                     Waybill.read([waybill.id], ['number'])
+        # Nor does the other station's gate close the run's check
+        Run = Pool().get('gd.run')
+        with as_user(other_gate):
+            with self.assertRaises(AccessError):
+                Run.reopen_check([Run(network['run'].id)])
+        with as_user(carrier_user):
+            with self.assertRaises(AccessError):
+                Run.reopen_check([Run(network['run'].id)])
+        self.assertEqual(Waybill(waybill.id).state, 'generated')
