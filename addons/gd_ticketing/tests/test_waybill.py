@@ -332,6 +332,6 @@ class WaybillTestCase(WaybillMixin, TestCase):
             with self.assertRaises(AccessError):
                 Run.reopen_check([Run(network['run'].id)])
         with as_user(carrier_user):
-            with self.assertRaises(AccessError):
+            with self.assertRaisesRegex(UserError, "reopen_check"):
                 Run.reopen_check([Run(network['run'].id)])
         self.assertEqual(Waybill(waybill.id).state, 'generated')
