@@ -56,3 +56,8 @@ class OrderError(UserError):
 class TraceError(UserError):
     "A trace query or export that cannot be made as asked"
     pass
+
+
+class ExchangeExportError(UserError):
+    "A data exchange export that cannot be generated as asked"
+    pass
