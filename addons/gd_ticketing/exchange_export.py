@@ -21,9 +21,11 @@ import zipfile
 from decimal import Decimal
 
 from sql import Null
+from sql.conditionals import Coalesce
+from sql.operators import Equal
 
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model import Exclude, Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -274,6 +276,13 @@ class Export(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
+        cls._sql_constraints += [
+            # Two generations of a day at once cannot make one version
+            ('version_exclude',
+                Exclude(t, (t.date, Equal),
+                    (Coalesce(t.station, 0), Equal), (t.version, Equal)),
+                'gd_ticketing.msg_exchange_export_version_unique'),
+            ]
         cls._sql_indexes.add(
             Index(t, (t.date, Index.Range()), (t.version, Index.Range())))
         cls._order = [
@@ -329,7 +338,6 @@ class Export(ModelSQL, ModelView):
         generated_at = order_module.now().replace(microsecond=0)
         # The system reads every station's records and writes the export
         with without_check_access():
-            cls.lock()
             version = cls.search([
                     ('date', '=', date),
                     ('station', '=', station.id if station else None),
@@ -356,10 +364,10 @@ class Export(ModelSQL, ModelView):
                         'generated_at': generated_at,
                         'generated_by': user,
                         'sale_count': totals['sale']['count'],
-                        'sale_amount': totals['sale']['amount'],
+                        'sale_amount': amount(totals['sale']['amount']),
                         'refund_count': totals['refund']['count'],
-                        'refund_amount': totals['refund']['amount'],
-                        'refund_fee': totals['refund']['fee'],
+                        'refund_amount': amount(totals['refund']['amount']),
+                        'refund_fee': amount(totals['refund']['fee']),
                         'change_count': totals['change']['count'],
                         'check_count': totals['check']['count'],
                         'check_passed': totals['check']['passed'],

@@ -317,6 +317,33 @@ class ExchangeExportTestCase(ExchangeExportMixin, TestCase):
         self.assertEqual(Export(province.id).sale_count, 3)
 
     @with_transaction()
+    def test_wizard_generates_a_chosen_day(self):
+        """The association's wizard generates the day and opens it; a
+        seller may not run it"""
+        pool = Pool()
+        Generate = pool.get('gd.exchange.export.generate', type='wizard')
+        Export = pool.get('gd.exchange.export')
+        network = self.setup_day('E9')
+        association = create_user('e9_assoc', 'group_association')
+        with as_user(association), at(GENERATE_AT):
+            session_id, _, _ = Generate.create()
+            result = Generate.execute(session_id, {}, 'start')
+            self.assertEqual(
+                result['view']['defaults']['date'], RUN_DAY)
+            result = Generate.execute(session_id, {
+                    'start': {'date': SALE_DAY, 'station': None},
+                    }, 'generate')
+            Generate.delete(session_id)
+            export, = Export.search([])
+        action, = result['actions']
+        self.assertEqual(action[1]['res_id'], [export.id])
+        self.assertEqual(
+            (export.date, export.sale_count), (SALE_DAY, 3))
+        with as_user(network['seller']):
+            with self.assertRaises(AccessError):
+                Generate.create()
+
+    @with_transaction()
     def test_cron_exports_yesterday(self):
         "The nightly cron exports yesterday's records of the province"
         pool = Pool()
