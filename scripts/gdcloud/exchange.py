@@ -25,7 +25,7 @@ def main(args):
         os.environ['TRYTOND_CONFIG'] = str(args.config)
     else:
         from .demo import environment
-        os.environ.update(environment(args.path or VAR / 'db'))
+        os.environ.update(environment((args.path or VAR / 'db').resolve()))
         os.environ.setdefault('TRYTOND_CONFIG', str(DEMO_CONFIG))
     from trytond import config
     config.update_etc(os.environ['TRYTOND_CONFIG'])
