@@ -293,7 +293,11 @@ class Export(ModelSQL, ModelView):
         return 'province'
 
     def get_rec_name(self, name):
-        scope = self.station.code if self.station else '44'
+        if self.station:
+            scope = self.station.code
+        else:
+            scope = dict(self.fields_get(['scope'])['scope']['selection'])[
+                self.scope]
         return f'{self.date} {scope} v{self.version}'
 
     @classmethod

@@ -144,6 +144,7 @@ class ExchangeExportTestCase(ExchangeExportMixin, TestCase):
         self.assertEqual(export.version, 1)
         self.assertEqual(export.generated_by, department)
         self.assertEqual(export.scope, 'province')
+        self.assertEqual(export.rec_name, '2026-11-25 全省 v1')
 
         data = json.loads(bytes(export.json_file).decode('utf-8'))
         files = read_zip(export.csv_file)
