@@ -66,3 +66,8 @@ class WaybillError(UserError):
 class SettlementError(UserError):
     "A carrier settlement that cannot be filled or confirmed"
     pass
+
+
+class ExchangeExportError(UserError):
+    "A data exchange export that cannot be generated as asked"
+    pass
