@@ -56,3 +56,8 @@ class OrderError(UserError):
 class TraceError(UserError):
     "A trace query or export that cannot be made as asked"
     pass
+
+
+class CustomTravelError(UserError):
+    "Customized travel requests that cannot be made, planned or ticketed"
+    pass
