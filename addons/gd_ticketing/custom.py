@@ -651,7 +651,8 @@ class Request(Workflow, ModelSQL, ModelView):
                                 'fare_type': full.id,
                                 } for line in request.passengers],
                         })
-            orders = Order.sell(vlist)
+            with Transaction().set_context(_gd_custom_issue=True):
+                orders = Order.sell(vlist)
             for request, order in zip(requests, orders):
                 tickets = sorted(order.tickets, key=lambda t: t.id)
                 lines = sorted(request.passengers, key=lambda p: p.id)
@@ -793,6 +794,29 @@ class Run(metaclass=PoolMeta):
         help="The pick-up and drop-off points of a custom run in order.")
     custom_requests = fields.One2Many(
         'gd.custom.request', 'run', "Custom Requests", readonly=True)
+
+    @property
+    def is_custom(self):
+        "Whether the run is a custom run of customized travel"
+        return self.schedule.schedule_type.code == 'custom'
+
+    @classmethod
+    def find_journeys(cls, *args, **kwargs):
+        # The seats of a custom run go to its requests only
+        return [j for j in super().find_journeys(*args, **kwargs)
+            if not j[0].is_custom]
+
+
+class Ticket(metaclass=PoolMeta):
+    __name__ = 'gd.ticket'
+
+    def check_sale(self, at):
+        if (self.run.is_custom
+                and not Transaction().context.get('_gd_custom_issue')):
+            raise CustomTravelError(gettext(
+                    'gd_ticketing.msg_custom_run_sale',
+                    run=self.run.rec_name))
+        super().check_sale(at)
 
 
 class Configuration(metaclass=PoolMeta):

@@ -286,6 +286,29 @@ class CustomTestCase(SalesMixin, TestCase):
         self.assertIn("只有“已申请”的需求可以排班", str(context.exception))
 
     @with_transaction()
+    def test_custom_run_is_not_sold_at_the_window(self):
+        """The free seats of a custom run are neither found by the search
+        of journeys nor sold by a seller"""
+        pool = Pool()
+        Run = pool.get('gd.run')
+        Order = pool.get('gd.order')
+        network = self.setup_custom('Q9')
+        request, = self.submit(network, self.values(network))
+        run = self.plan(network, [request])
+        a, _, c = network['stations']
+        with at(MORNING):
+            self.assertEqual(Run.find_journeys(a, c, RUN_DATE), [])
+        with as_user(network['channel']), at(MORNING), \
+                self.assertRaises(CustomTravelError) as context:
+            Order.sell([{
+                        'channel': 'window', 'station': a.id,
+                        'payments': [{'method': 'cash', 'amount': 45}],
+                        'tickets': [self.leg(
+                                run, id_number=OTHER, price=Decimal(45))],
+                        }])
+        self.assertIn("定制班次", str(context.exception))
+
+    @with_transaction()
     def test_another_carrier_cannot_see_nor_plan(self):
         """A request for one carrier is not seen by another, which cannot
         plan it; a request for any carrier is seen by all until planned"""
