@@ -278,6 +278,11 @@ class Request(Workflow, ModelSQL, ModelView):
                     raise CustomTravelError(gettext(
                             'gd_ticketing.msg_custom_modify_requested',
                             request=request.rec_name))
+            # A carrier plans or rejects what the passengers asked for
+            if (Pool().get('res.user').get_gd_carriers()
+                    and set(values) - {'reject_reason'}):
+                raise CustomTravelError(gettext(
+                        'gd_ticketing.msg_custom_carrier_fields'))
         elif mode == 'delete':
             for request in requests:
                 if request.state != 'requested':

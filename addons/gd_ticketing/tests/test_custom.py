@@ -245,6 +245,52 @@ class CustomTestCase(SalesMixin, TestCase):
         self.assertEqual((flow.sold, flow.checked), (3, 1))
 
     @with_transaction()
+    def test_plan_wizard_as_the_carrier(self):
+        """The carrier runs 编排定制班次 on the selected requests: the run
+        is made and the tickets issued; it may not change the requests'
+        points"""
+        pool = Pool()
+        Request = pool.get('gd.custom.request')
+        Plan = pool.get('gd.custom.request.plan', type='wizard')
+        network = self.setup_custom('QA')
+        request, = self.submit(network, self.values(network))
+        with as_user(network['planner']), at(MORNING):
+            with self.assertRaises(CustomTravelError) as context:
+                Request.write([request], {'pickup_address': "别处"})
+            self.assertIn("客运企业", str(context.exception))
+            session_id, _, _ = Plan.create()
+            with Transaction().set_context(
+                    active_model='gd.custom.request', active_id=request.id,
+                    active_ids=[request.id]):
+                defaults = Plan.execute(
+                    session_id, {}, 'start')['view']['defaults']
+                self.assertEqual(defaults['requests'], [request.id])
+                self.assertEqual(defaults['carrier'], network['carrier'].id)
+                values = {k: v for k, v in defaults.items() if '.' not in k}
+                values.update({
+                        'vehicle': network['van'].id,
+                        'driver': network['driver'].id,
+                        'price': Decimal('45'),
+                        'distance_km': Decimal('95'),
+                        })
+                Plan.execute(session_id, {'start': values}, 'plan')
+        request = Request(request.id)
+        self.assertEqual(request.state, 'ticketed')
+        self.assertEqual(request.run.vehicle, network['van'])
+        # The carrier sees the names and masked numbers, not the passenger
+        Line = pool.get('gd.custom.request.passenger')
+        with as_user(network['planner']):
+            view = Line.fields_view_get(view_type='tree')
+            line, = Line.read(
+                [request.passengers[0].id], ['passenger_name', 'id_masked'])
+        self.assertNotIn('passenger', view['fields'])
+        self.assertEqual(
+            (line['passenger_name'], line['id_masked']),
+            ("张三", '110105********002X'))
+        ticket = request.passengers[0].ticket
+        self.assertEqual((ticket.state, ticket.price), ('sold', Decimal(45)))
+
+    @with_transaction()
     def test_windows_that_one_run_cannot_serve_are_refused(self):
         """Two pick-ups far apart whose windows close before the bus can
         reach the second: refused, nothing planned"""
