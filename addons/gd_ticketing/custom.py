@@ -815,6 +815,34 @@ class Run(metaclass=PoolMeta):
 class Ticket(metaclass=PoolMeta):
     __name__ = 'gd.ticket'
 
+    @property
+    def custom_request(self):
+        "The customized travel request of the ticket, if any"
+        if (self.id is None or self.id < 0 or not self.run
+                or not self.run.is_custom):
+            return None
+        Line = Pool().get('gd.custom.request.passenger')
+        # The ticket's own request, whoever reads the ticket
+        with without_check_access():
+            lines = Line.search([('ticket', '=', self.id)], limit=1)
+            if lines:
+                return lines[0].request
+
+    @property
+    def departs_at(self):
+        # A passenger of a custom run boards at the pick-up of the request
+        request = self.custom_request
+        if request and request.pickup_time:
+            return request.pickup_time
+        return super().departs_at
+
+    @property
+    def arrives_at(self):
+        request = self.custom_request
+        if request and request.dropoff_time:
+            return request.dropoff_time
+        return super().arrives_at
+
     def check_sale(self, at):
         if (self.run.is_custom
                 and not Transaction().context.get('_gd_custom_issue')):
@@ -822,6 +850,25 @@ class Ticket(metaclass=PoolMeta):
                     'gd_ticketing.msg_custom_run_sale',
                     run=self.run.rec_name))
         super().check_sale(at)
+
+
+class VoucherReport(metaclass=PoolMeta):
+    __name__ = 'gd.ticket.voucher'
+
+    @classmethod
+    def voucher(cls, ticket):
+        "The voucher of a custom run's ticket shows where to board and alight"
+        voucher = super().voucher(ticket)
+        request = ticket.custom_request
+        if request:
+            with without_check_access():
+                voucher['lines'][2:2] = [
+                    (gettext('gd_ticketing.msg_voucher_pickup'),
+                        request.pickup_address),
+                    (gettext('gd_ticketing.msg_voucher_dropoff'),
+                        request.dropoff_address),
+                    ]
+        return voucher
 
 
 class Configuration(metaclass=PoolMeta):

@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessError
+from trytond.modules.gd_documents.tests.tools import pdf_text
 from trytond.modules.gd_ticketing import eticket
 from trytond.modules.gd_ticketing.exceptions import (
     CustomTravelError, PassengerError)
@@ -181,6 +182,7 @@ class CustomTestCase(SalesMixin, TestCase):
         Request = pool.get('gd.custom.request')
         Check = pool.get('gd.ticket.check')
         Flow = pool.get('gd.passenger.flow')
+        Voucher = pool.get('gd.ticket.voucher', type='report')
         network = self.setup_custom('Q3')
         late, = self.submit(network, self.values(
                 network, [("张三", ADULT), ("小明", CHILD)],
@@ -225,6 +227,15 @@ class CustomTestCase(SalesMixin, TestCase):
             + [(p.passenger_name, p.id_masked, run, 'sold')
                 for p in late.passengers])
         self.assertEqual(len({t.seat for t in tickets}), 3)
+        # Each passenger boards at the planned pick-up of the request
+        self.assertEqual(
+            [(t.departure_time, t.arrival_time) for t in tickets],
+            [(local(8, 0), local(9, 20))]
+            + [(local(8, 20), local(9, 30))] * 2)
+        _, pdf, _, _ = Voucher.execute([tickets[1].id], {})
+        text = pdf_text(bytes(pdf)).replace(' ', '')
+        self.assertIn("上车点体育西路3号", text)
+        self.assertIn("08:20", text)
         for ticket in tickets:
             payload = eticket.verify(
                 ticket.qr_token, key=eticket.public_key())
