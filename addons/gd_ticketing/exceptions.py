@@ -71,3 +71,8 @@ class SettlementError(UserError):
 class ExchangeExportError(UserError):
     "A data exchange export that cannot be generated as asked"
     pass
+
+
+class CustomTravelError(UserError):
+    "Customized travel requests that cannot be made, planned or ticketed"
+    pass
