@@ -56,3 +56,23 @@ class OrderError(UserError):
 class TraceError(UserError):
     "A trace query or export that cannot be made as asked"
     pass
+
+
+class WaybillError(UserError):
+    "A waybill that cannot be generated, voided or settled"
+    pass
+
+
+class SettlementError(UserError):
+    "A carrier settlement that cannot be filled or confirmed"
+    pass
+
+
+class ExchangeExportError(UserError):
+    "A data exchange export that cannot be generated as asked"
+    pass
+
+
+class CustomTravelError(UserError):
+    "Customized travel requests that cannot be made, planned or ticketed"
+    pass

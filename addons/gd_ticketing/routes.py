@@ -25,7 +25,7 @@ from trytond.wsgi import app
 
 from . import eticket
 from .exceptions import ApiError
-from .schedule import TIMEZONE, utc_to_local
+from .schedule import TIMEZONE, local_to_utc, utc_to_local
 
 PREFIX = '/<database_name>/gd_ticketing/api/v1'
 api_application = user_application('gd_ticketing')
@@ -418,3 +418,213 @@ def ticket_key(request, pool):
     """The public key that verifies the e-tickets' QR tokens (Ed25519, raw
     32 bytes in base64), for gates that check offline"""
     return {'algorithm': 'Ed25519', 'key': eticket.public_key()}
+
+
+# Customized travel (定制客运)
+
+def local_time(value):
+    "A local time of Guangdong as HH:MM"
+    return dt.time.fromisoformat(value)
+
+
+def coordinate(value):
+    value = float(value)
+    if not -180 <= value <= 180:
+        raise ValueError(value)
+    return value
+
+
+CONVERSIONS.update({
+        local_time: 'gd_ticketing.msg_api_expected_time',
+        coordinate: 'gd_ticketing.msg_api_expected_coordinate',
+        })
+
+
+def carrier_by_code(pool, code, name):
+    "The carrier of code, named by the parameter name"
+    Carrier = pool.get('gd.carrier')
+    # Carriers' codes and names are public, as the stations'
+    with without_check_access():
+        carriers = Carrier.search([('code', '=', code)], limit=1)
+    if not carriers:
+        raise ApiError(gettext(
+                'gd_ticketing.msg_api_carrier_unknown', name=name, code=code))
+    return carriers[0]
+
+
+def point_values(body, name):
+    "The address, latitude and longitude of the point object name"
+    point = body.get(name)
+    if not isinstance(point, dict):
+        raise ApiError(gettext(
+                'gd_ticketing.msg_api_parameter_missing',
+                name=f'{name}.address'))
+    return {
+        f'{name}_address': parameter(point, 'address'),
+        f'{name}_latitude': parameter(
+            point, 'latitude', coordinate, required=False),
+        f'{name}_longitude': parameter(
+            point, 'longitude', coordinate, required=False),
+        }
+
+
+def custom_request_values(pool, body):
+    "The values of Request.submit from the API's request object"
+    Order = pool.get('gd.order')
+    date = parameter(body, 'date', iso_date)
+    values = {
+        'departure_station': Order.default_station(),
+        'arrival_station': station_by_code(
+            pool, parameter(body, 'to'), 'to').id,
+        'date': date,
+        'earliest_pickup': local_to_utc(
+            date, parameter(body, 'earliest_pickup', local_time)),
+        'latest_pickup': local_to_utc(
+            date, parameter(body, 'latest_pickup', local_time)),
+        'contact_phone': parameter(body, 'contact_phone'),
+        }
+    if body.get('from'):
+        values['departure_station'] = station_by_code(
+            pool, parameter(body, 'from'), 'from').id
+    if body.get('carrier'):
+        values['carrier'] = carrier_by_code(
+            pool, parameter(body, 'carrier'), 'carrier').id
+    values.update(point_values(body, 'pickup'))
+    values.update(point_values(body, 'dropoff'))
+    payment = body.get('payment') or {}
+    if not isinstance(payment, dict):
+        raise ApiError(gettext('gd_ticketing.msg_api_body_invalid'))
+    values['payment_method'] = parameter(
+        payment, 'method', required=False, default='wechat')
+    values['payment_reference'] = parameter(
+        payment, 'reference', required=False)
+    passengers = body.get('passengers')
+    if not isinstance(passengers, list) or not passengers:
+        raise ApiError(gettext(
+                'gd_ticketing.msg_api_parameter_missing', name='passengers'))
+    values['passengers'] = []
+    for passenger in passengers:
+        if not isinstance(passenger, dict):
+            raise ApiError(gettext('gd_ticketing.msg_api_body_invalid'))
+        values['passengers'].append({
+                'name': parameter(
+                    passenger, 'name', required=False, default=None),
+                'id_type': parameter(
+                    passenger, 'id_type', required=False,
+                    default='resident'),
+                'id_number': parameter(
+                    passenger, 'id_number', required=False, default=None),
+                })
+    return values
+
+
+def custom_request_json(request):
+    """A customized travel request as the API answers it: identity numbers
+    masked; once ticketed, its tickets and the links of their vouchers"""
+    def point(name):
+        return {
+            'address': getattr(request, f'{name}_address'),
+            'latitude': getattr(request, f'{name}_latitude'),
+            'longitude': getattr(request, f'{name}_longitude'),
+            }
+    with without_check_access():
+        stations = {
+            'from': request.departure_station, 'to': request.arrival_station}
+        stations = {k: {'code': s.code, 'name': s.name}
+            for k, s in stations.items()}
+        carrier = request.carrier.code if request.carrier else None
+        run = request.run
+        run_json = {
+            'run': run.id,
+            'schedule': run.number,
+            'plate': run.vehicle.plate if run.vehicle else None,
+            } if run else None
+    tickets = []
+    for line in request.passengers:
+        if line.ticket:
+            ticket = ticket_json(line.ticket)
+            ticket['voucher'] = f'tickets/{line.ticket.number}/voucher'
+            tickets.append(ticket)
+    return {
+        'id': request.id,
+        'state': request.state,
+        'date': request.date.isoformat(),
+        'from': stations['from'],
+        'to': stations['to'],
+        'carrier': carrier,
+        'pickup': point('pickup'),
+        'dropoff': point('dropoff'),
+        'earliest_pickup': local_iso(request.earliest_pickup),
+        'latest_pickup': local_iso(request.latest_pickup),
+        'seats': request.seats,
+        'contact_phone': request.contact_phone,
+        'passengers': [{
+                'name': line.passenger_name,
+                'id_number': line.id_masked,
+                } for line in request.passengers],
+        'run': run_json,
+        'pickup_time': (local_iso(request.pickup_time)
+            if request.pickup_time else None),
+        'dropoff_time': (local_iso(request.dropoff_time)
+            if request.dropoff_time else None),
+        'reject_reason': request.reject_reason,
+        'tickets': tickets,
+        }
+
+
+def custom_request_by_id(pool, request_id):
+    "The request of id among those the caller may see"
+    Request = pool.get('gd.custom.request')
+    try:
+        request_id = int(request_id)
+    except ValueError:
+        request_id = -1
+    requests = Request.search([('id', '=', request_id)], limit=1)
+    if not requests:
+        raise ApiError(gettext(
+                'gd_ticketing.msg_custom_unknown', request=request_id))
+    return requests[0]
+
+
+@app.route(PREFIX + '/custom-requests', methods={'POST'})
+@allow_null_origin
+@with_pool
+@with_transaction()
+@api_application
+@localized
+def custom_request(request, pool):
+    """Request customized travel: {date, from, to, carrier, pickup:
+    {address, latitude, longitude}, dropoff: {...}, earliest_pickup,
+    latest_pickup (HH:MM local), contact_phone, passengers: [{name,
+    id_type, id_number}], payment: {method, reference}}"""
+    Request = pool.get('gd.custom.request')
+    body = json_body(request)
+    record, = Request.submit([custom_request_values(pool, body)])
+    return Response(
+        json.dumps(custom_request_json(record), ensure_ascii=False),
+        status=201, content_type='application/json')
+
+
+@app.route(PREFIX + '/custom-requests/<request_id>', methods={'GET'})
+@allow_null_origin
+@with_pool
+@with_transaction()
+@api_application
+@localized
+def custom_request_state(request, pool, request_id):
+    "The state of a request and, once ticketed, its tickets"
+    return custom_request_json(custom_request_by_id(pool, request_id))
+
+
+@app.route(PREFIX + '/custom-requests/<request_id>/cancel', methods={'POST'})
+@allow_null_origin
+@with_pool
+@with_transaction()
+@api_application
+@localized
+def custom_request_cancel(request, pool, request_id):
+    "Cancel a request not yet ticketed"
+    Request = pool.get('gd.custom.request')
+    record = custom_request_by_id(pool, request_id)
+    Request.cancel_requests([record])
+    return custom_request_json(Request(record.id))

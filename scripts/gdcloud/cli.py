@@ -3,7 +3,7 @@ import argparse
 import pathlib
 import sys
 
-from . import demo, month
+from . import demo, exchange, month
 
 
 def main(argv=None):
@@ -49,11 +49,39 @@ def main(argv=None):
         '--user', default='admin',
         help="the login the documents are generated as (default: admin)")
 
+    exchange_parser = commands.add_parser(
+        'exchange', help="generate the data exchange export of a day "
+        "(sales, refunds, changes, checks) as JSON and a ZIP of CSV files")
+    exchange_parser.add_argument(
+        'date', type=exchange.parse_date,
+        help="the day (Guangdong time), as YYYY-MM-DD")
+    exchange_parser.add_argument(
+        '--out', type=pathlib.Path, required=True,
+        help="the folder to write the files into")
+    exchange_parser.add_argument(
+        '--station',
+        help="the code of a station to export alone (default: the "
+        "province)")
+    exchange_parser.add_argument(
+        '--database', default='gdcloud')
+    exchange_parser.add_argument(
+        '--config', type=pathlib.Path,
+        help="a trytond configuration file (default: the demo's, with its "
+        "database in var/db)")
+    exchange_parser.add_argument(
+        '--path', type=pathlib.Path,
+        help="the folder of the demo's SQLite database (default: var/db)")
+    exchange_parser.add_argument(
+        '--user', default='admin',
+        help="the login the export is generated as (default: admin)")
+
     args = parser.parse_args(argv)
     if args.command == 'demo':
         return demo.main(args)
     elif args.command == 'month':
         return month.main(args)
+    elif args.command == 'exchange':
+        return exchange.main(args)
     elif args.command == 'build-demo':
         demo.build(args.path.resolve(), args.database)
         return 0

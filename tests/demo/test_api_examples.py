@@ -83,3 +83,44 @@ def test_search_sell_voucher_change_and_refund(server, demo_path):
                         'id_number': '110105194912310021'}}]})
     assert status == 400
     assert "校验码" in error['message']
+
+
+def test_request_customized_travel(server, demo_path):
+    "The customized travel examples of the README: request, read, cancel"
+    date = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    status, request = call(server, demo_path, 'POST', 'custom-requests', {
+            'date': date, 'to': DESTINATION,
+            'pickup': {'address': "天河路 385 号", 'latitude': 23.1372,
+                'longitude': 113.3243},
+            'dropoff': {'address': "端州区天宁北路 8 号"},
+            'earliest_pickup': '09:00', 'latest_pickup': '09:30',
+            'contact_phone': '13800138000',
+            'passengers': [{'name': "李四", 'id_type': 'resident',
+                    'id_number': '11010519491231002X'}],
+            'payment': {'method': 'wechat', 'reference': 'wx-4200002'}})
+    assert status == 201, request
+    assert request['state'] == 'requested'
+    assert request['from']['code'] == ORIGIN
+    assert request['passengers'] == [
+        {'name': "李四", 'id_number': '110105********002X'}]
+    assert request['earliest_pickup'] == f'{date}T09:00:00+08:00'
+
+    status, read = call(
+        server, demo_path, 'GET', f"custom-requests/{request['id']}")
+    assert status == 200 and read['tickets'] == []
+
+    status, cancelled = call(
+        server, demo_path, 'POST', f"custom-requests/{request['id']}/cancel")
+    assert status == 200, cancelled
+    assert cancelled['state'] == 'cancelled'
+
+    status, error = call(server, demo_path, 'POST', 'custom-requests', {
+            'date': date, 'to': DESTINATION,
+            'pickup': {'address': "天河路 385 号"},
+            'dropoff': {'address': "端州区天宁北路 8 号"},
+            'earliest_pickup': '09:30', 'latest_pickup': '09:00',
+            'contact_phone': '13800138000',
+            'passengers': [{'name': "李四",
+                    'id_number': '11010519491231002X'}]})
+    assert status == 400
+    assert "颠倒" in error['message']

@@ -15,7 +15,7 @@ from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import (
     DB_NAME, Client, TestCase, activate_module, drop_db)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wsgi import app
 
 from .tools import create_network, create_user, get_code
@@ -67,6 +67,12 @@ class ApiTestCase(TestCase):
             seller = create_user(
                 'api_seller', 'group_station',
                 station=network['stations'][0])
+            # The carrier's planner of customized travel
+            cls.planner_id = create_user(
+                'api_planner', 'gd_ticketing.group_carrier',
+                carrier=network['carrier']).id
+            cls.vehicle_id = network['vehicle'].id
+            cls.driver_id = network['driver'].id
             cls.keys = {}
             for user, name in [(seller, 'seller')]:
                 application = Application(
@@ -297,3 +303,132 @@ class ApiTestCase(TestCase):
         status, error = self.call('post', 'tickets/NOPE/refund')
         self.assertEqual(status, 400)
         self.assertIn("NOPE", error['message'])
+
+    # Customized travel (定制客运)
+
+    def custom_request(self, *passengers, earliest='10:00', latest='10:30',
+            **values):
+        "The body of a request of customized travel from the first station"
+        body = {
+            'date': self.run_date.isoformat(),
+            'to': self.codes[2],
+            'pickup': {'address': "天河路 385 号", 'latitude': 23.1372,
+                'longitude': 113.3243},
+            'dropoff': {'address': "端州区天宁北路 8 号"},
+            'earliest_pickup': earliest,
+            'latest_pickup': latest,
+            'contact_phone': '13800138000',
+            'passengers': [{'name': name, 'id_type': 'resident',
+                    'id_number': number} for name, number in passengers],
+            'payment': {'method': 'wechat', 'reference': 'wx-custom'},
+            }
+        body.update(values)
+        return body
+
+    def custom_requests_count(self):
+        with Transaction().start(DB_NAME, 0):
+            with without_check_access():
+                return Pool().get('gd.custom.request').search_count([])
+
+    def plan_custom(self, request_ids):
+        "The carrier plans the requests into a custom run and tickets them"
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Request = pool.get('gd.custom.request')
+            Vehicle = pool.get('gd.vehicle')
+            Driver = pool.get('gd.driver')
+            with transaction.set_user(self.planner_id), \
+                    transaction.set_context(_check_access=True):
+                requests = Request.browse(request_ids)
+                Request.plan(
+                    requests, Vehicle(self.vehicle_id),
+                    Driver(self.driver_id), Decimal('65.00'),
+                    Decimal('110'))
+                Request.issue_tickets(requests)
+            transaction.commit()
+
+    def test_custom_request_planned_and_ticketed(self):
+        """An online channel requests customized travel; once the carrier
+        planned it, the request shows its real-name tickets, masked, with
+        their QR codes and vouchers"""
+        first = resident('44010619850303111')
+        second = resident('44010619870404222')
+        status, request = self.call(
+            'post', 'custom-requests', json=self.custom_request(
+                ("王五", first), ("赵六", second)))
+        self.assertEqual(status, 201, request)
+        self.assertEqual(request['state'], 'requested')
+        self.assertEqual(request['seats'], 2)
+        self.assertEqual(request['from']['code'], self.codes[0])
+        self.assertEqual(request['earliest_pickup'],
+            f'{self.run_date.isoformat()}T10:00:00+08:00')
+        self.assertEqual(
+            [p['id_number'] for p in request['passengers']],
+            [first[:6] + '********' + first[-4:],
+                second[:6] + '********' + second[-4:]])
+        self.assertNotIn(first, json.dumps(request))
+
+        self.plan_custom([request['id']])
+        status, request = self.call(
+            'get', f"custom-requests/{request['id']}")
+        self.assertEqual(status, 200, request)
+        self.assertEqual(request['state'], 'ticketed')
+        self.assertEqual(request['pickup_time'],
+            f'{self.run_date.isoformat()}T10:00:00+08:00')
+        self.assertEqual(request['run']['plate'], '粤AAPI1')
+        self.assertEqual(len(request['tickets']), 2)
+        self.assertNotIn(first, json.dumps(request))
+        status, key = self.call('get', 'ticket-key')
+        for ticket in request['tickets']:
+            self.assertEqual(ticket['price'], '65.00')
+            self.assertEqual(ticket['run'], request['run']['run'])
+            payload = eticket.verify(ticket['qr_token'], key=key['key'])
+            self.assertEqual(payload['n'], ticket['number'])
+        ticket = request['tickets'][0]
+        status, pdf = self.call('get', ticket['voucher'])
+        self.assertEqual(status, 200)
+        self.assertIn(ticket['number'], pdf_text(pdf).replace(' ', ''))
+
+        status, error = self.call(
+            'post', f"custom-requests/{request['id']}/cancel")
+        self.assertEqual(status, 400)
+        self.assertIn("退票", error['message'])
+
+    def test_custom_request_cancelled(self):
+        "The channel cancels a request not yet planned"
+        status, request = self.call(
+            'post', 'custom-requests', json=self.custom_request(
+                ("孙七", resident('44010619900505333'))))
+        self.assertEqual(status, 201, request)
+        status, request = self.call(
+            'post', f"custom-requests/{request['id']}/cancel")
+        self.assertEqual(status, 200, request)
+        self.assertEqual(request['state'], 'cancelled')
+
+    def test_bad_custom_requests_create_nothing(self):
+        """An inverted window, a missing or invalid ID number, a missing
+        point: a translated 400 and nothing created"""
+        count = self.custom_requests_count()
+        number = resident('44010619910606444')
+        for body, text in [
+                (self.custom_request(("周八", number), earliest='11:00',
+                        latest='10:00'), "颠倒"),
+                (self.custom_request(("周八", number), ("吴九", '')),
+                    "没有证件号码"),
+                (self.custom_request(("周八", number[:-1] + (
+                                'X' if number[-1] != 'X' else '0'))),
+                    "校验码"),
+                (self.custom_request(("周八", number), pickup=None),
+                    "pickup.address"),
+                (self.custom_request(("周八", number), earliest='10h'),
+                    "HH:MM"),
+                ]:
+            with self.subTest(text=text):
+                status, error = self.call(
+                    'post', 'custom-requests', json=body)
+                self.assertEqual(status, 400, error)
+                self.assertIn(text, error['message'])
+        self.assertEqual(self.custom_requests_count(), count)
+        status, error = self.call('get', 'custom-requests/999999')
+        self.assertEqual(status, 400)
+        self.assertIn("999999", error['message'])

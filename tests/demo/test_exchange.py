@@ -1,0 +1,62 @@
+"`gdcloud exchange`: a day's data exchange export, into a folder"
+import datetime as dt
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+
+from .conftest import BIN, DATABASE
+
+
+def exchange(demo_path, *args):
+    return subprocess.run(
+        [BIN / 'gdcloud', 'exchange', *args, '--path', demo_path,
+            '--database', DATABASE],
+        capture_output=True, text=True)
+
+
+def test_exchange_writes_the_day_s_files(demo_path, tmp_path):
+    """The association exports a day: the JSON file and the ZIP of CSV
+    files, with the SHA-256 printed; a second run makes version 2"""
+    day = dt.date.today() - dt.timedelta(days=1)
+    result = exchange(
+        demo_path, day.isoformat(), '--out', tmp_path, '--user', 'assoc')
+    assert result.returncode == 0, result.stderr
+    name = f'exchange-{day:%Y%m%d}-province-v1'
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert sorted(files) == [f'{name}.json', f'{name}.zip']
+    for file_name, data in files.items():
+        assert (f'{hashlib.sha256(data).hexdigest()}  {tmp_path / file_name}'
+            in result.stdout)
+    data = json.loads(files[f'{name}.json'])
+    assert data['header']['date'] == day.isoformat()
+    assert set(data) == {
+        'header', 'sales', 'refunds', 'changes', 'checks', 'totals'}
+    with zipfile.ZipFile(io.BytesIO(files[f'{name}.zip'])) as archive:
+        assert sorted(archive.namelist()) == [
+            'changes.csv', 'checks.csv', 'refunds.csv', 'sales.csv',
+            'totals.csv']
+        header = archive.read('sales.csv').decode('utf-8-sig').splitlines()[0]
+    assert header.startswith('ticket_number,order_number,station_code')
+
+    again = exchange(
+        demo_path, day.isoformat(), '--out', tmp_path, '--user', 'assoc')
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / f'exchange-{day:%Y%m%d}-province-v2.json').exists()
+
+
+def test_exchange_refuses_a_day_in_the_future(demo_path, tmp_path):
+    "A day after today is refused with the translated reason"
+    day = dt.date.today() + dt.timedelta(days=2)
+    result = exchange(demo_path, day.isoformat(), '--out', tmp_path)
+    assert result.returncode == 1
+    assert "晚于今天" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_exchange_refuses_a_malformed_date(demo_path, tmp_path):
+    "A date that is not YYYY-MM-DD is refused with the format to use"
+    result = exchange(demo_path, '2026-11', '--out', tmp_path)
+    assert result.returncode == 2
+    assert "give it as YYYY-MM-DD" in result.stderr
