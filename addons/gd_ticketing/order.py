@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from sql import For
+from sql import Column, For
 from sql.conditionals import Coalesce
 from sql.operators import Equal
 
@@ -950,17 +950,22 @@ class Station(metaclass=PoolMeta):
 
     def get_ticket_sequence(self):
         "The station's sequence of tickets, created when missing"
+        return self.get_sequence('ticket_sequence', 'sequence_type_ticket', 8)
+
+    def get_sequence(self, field, sequence_type, padding):
+        """The station's sequence stored in field, created when missing with
+        the gd_ticketing sequence type of that XML id and padding"""
         pool = Pool()
         Sequence = pool.get('ir.sequence')
         ModelData = pool.get('ir.model.data')
-        if self.ticket_sequence:
-            return self.ticket_sequence
+        if getattr(self, field):
+            return getattr(self, field)
         transaction = Transaction()
         table = self.__table__()
+        column = Column(table, field)
         cursor = transaction.connection.cursor()
         # One transaction creates it: the others wait, then find it
-        query = table.select(
-            table.ticket_sequence, where=table.id == self.id)
+        query = table.select(column, where=table.id == self.id)
         if transaction.database.has_select_for():
             query.for_ = For('UPDATE')
         cursor.execute(*query)
@@ -972,10 +977,10 @@ class Station(metaclass=PoolMeta):
             sequence, = Sequence.create([{
                         'name': self.code,
                         'sequence_type': ModelData.get_id(
-                            'gd_ticketing', 'sequence_type_ticket'),
-                        'padding': 8,
+                            'gd_ticketing', sequence_type),
+                        'padding': padding,
                         }])
-            self.write([self], {'ticket_sequence': sequence.id})
+            self.write([self], {field: sequence.id})
         return sequence
 
 

@@ -632,33 +632,8 @@ class Station(metaclass=PoolMeta):
 
     def get_waybill_sequence(self):
         "The station's sequence of waybills, created when missing"
-        pool = Pool()
-        Sequence = pool.get('ir.sequence')
-        ModelData = pool.get('ir.model.data')
-        if self.waybill_sequence:
-            return self.waybill_sequence
-        transaction = Transaction()
-        table = self.__table__()
-        cursor = transaction.connection.cursor()
-        # One transaction creates it: the others wait, then find it
-        query = table.select(
-            table.waybill_sequence, where=table.id == self.id)
-        if transaction.database.has_select_for():
-            query.for_ = For('UPDATE')
-        cursor.execute(*query)
-        sequence_id, = cursor.fetchone()
-        if sequence_id:
-            return Sequence(sequence_id)
-        # The system keeps the sequences
-        with without_check_access():
-            sequence, = Sequence.create([{
-                        'name': self.code,
-                        'sequence_type': ModelData.get_id(
-                            'gd_ticketing', 'sequence_type_waybill'),
-                        'padding': 6,
-                        }])
-            self.write([self], {'waybill_sequence': sequence.id})
-        return sequence
+        return self.get_sequence(
+            'waybill_sequence', 'sequence_type_waybill', 6)
 
 
 class Configuration(metaclass=PoolMeta):
