@@ -6,6 +6,21 @@ import sys
 from . import demo, exchange, month
 
 
+def add_database_arguments(parser, what):
+    "The options of a command that works in a database as a user"
+    parser.add_argument('--database', default='gdcloud')
+    parser.add_argument(
+        '--config', type=pathlib.Path,
+        help="a trytond configuration file (default: the demo's, with its "
+        "database in var/db)")
+    parser.add_argument(
+        '--path', type=pathlib.Path,
+        help="the folder of the demo's SQLite database (default: var/db)")
+    parser.add_argument(
+        '--user', default='admin',
+        help=f"the login {what} (default: admin)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog='gdcloud', description="GD Station Cloud commands")
@@ -36,18 +51,7 @@ def main(argv=None):
     month_parser.add_argument(
         '--out', type=pathlib.Path, required=True,
         help="the folder to write the files into")
-    month_parser.add_argument(
-        '--database', default='gdcloud')
-    month_parser.add_argument(
-        '--config', type=pathlib.Path,
-        help="a trytond configuration file (default: the demo's, with its "
-        "database in var/db)")
-    month_parser.add_argument(
-        '--path', type=pathlib.Path,
-        help="the folder of the demo's SQLite database (default: var/db)")
-    month_parser.add_argument(
-        '--user', default='admin',
-        help="the login the documents are generated as (default: admin)")
+    add_database_arguments(month_parser, "the documents are generated as")
 
     exchange_parser = commands.add_parser(
         'exchange', help="generate the data exchange export of a day "
@@ -62,18 +66,7 @@ def main(argv=None):
         '--station',
         help="the code of a station to export alone (default: the "
         "province)")
-    exchange_parser.add_argument(
-        '--database', default='gdcloud')
-    exchange_parser.add_argument(
-        '--config', type=pathlib.Path,
-        help="a trytond configuration file (default: the demo's, with its "
-        "database in var/db)")
-    exchange_parser.add_argument(
-        '--path', type=pathlib.Path,
-        help="the folder of the demo's SQLite database (default: var/db)")
-    exchange_parser.add_argument(
-        '--user', default='admin',
-        help="the login the export is generated as (default: admin)")
+    add_database_arguments(exchange_parser, "the export is generated as")
 
     args = parser.parse_args(argv)
     if args.command == 'demo':

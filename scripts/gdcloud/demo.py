@@ -92,6 +92,19 @@ def environment(path, port=8000):
     return env
 
 
+def configure(args):
+    """Point trytond at the database of a command's --config or, by
+    default, at the demo's SQLite files in --path (var/db), then load the
+    configuration"""
+    if args.config:
+        os.environ['TRYTOND_CONFIG'] = str(args.config)
+    else:
+        os.environ.update(environment((args.path or VAR / 'db').resolve()))
+        os.environ.setdefault('TRYTOND_CONFIG', str(CONFIG / 'demo.conf'))
+    from trytond import config
+    config.update_etc(os.environ['TRYTOND_CONFIG'])
+
+
 def source_hash():
     "A hash of everything that changes the database schema or its data"
     digest = hashlib.sha256()

@@ -4,11 +4,8 @@ JSON file and its ZIP of CSV files; the export is kept in the database as a
 new version, as when generated from the client"""
 import argparse
 import datetime as dt
-import os
 
-from . import CONFIG, VAR
-
-DEMO_CONFIG = CONFIG / 'demo.conf'
+from .demo import configure
 
 
 def parse_date(text):
@@ -21,14 +18,7 @@ def parse_date(text):
 
 
 def main(args):
-    if args.config:
-        os.environ['TRYTOND_CONFIG'] = str(args.config)
-    else:
-        from .demo import environment
-        os.environ.update(environment((args.path or VAR / 'db').resolve()))
-        os.environ.setdefault('TRYTOND_CONFIG', str(DEMO_CONFIG))
-    from trytond import config
-    config.update_etc(os.environ['TRYTOND_CONFIG'])
+    configure(args)
     from trytond.exceptions import UserError
     from trytond.pool import Pool
     from trytond.transaction import Transaction

@@ -3,12 +3,9 @@ every city in one go: the province summary (XLSX, PDF) and each city's
 monthly report (DOCX, PDF), with a progress bar"""
 import argparse
 import datetime as dt
-import os
 import re
 
-from . import CONFIG, VAR
-
-DEMO_CONFIG = CONFIG / 'demo.conf'
+from .demo import configure
 
 
 def parse_month(text):
@@ -29,14 +26,7 @@ def file_name(name, extension):
 def main(args):
     from tqdm import tqdm
 
-    if args.config:
-        os.environ['TRYTOND_CONFIG'] = str(args.config)
-    else:
-        from .demo import environment
-        os.environ.update(environment(args.path or VAR / 'db'))
-        os.environ.setdefault('TRYTOND_CONFIG', str(DEMO_CONFIG))
-    from trytond import config
-    config.update_etc(os.environ['TRYTOND_CONFIG'])
+    configure(args)
     from trytond.modules.gd_deploy.document import month_documents
     from trytond.pool import Pool
     from trytond.transaction import Transaction
