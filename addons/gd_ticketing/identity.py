@@ -11,6 +11,7 @@ base64-encoded, at least 16 bytes; it is never stored in the database."""
 import base64
 import binascii
 import datetime as dt
+import logging
 import os
 import re
 
@@ -19,6 +20,11 @@ from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from trytond.config import config
+
+# What a refusal rolls back (a reveal or a trace without the right or a
+# reason) cannot be a row of the database's logs: the server's audit log,
+# kept 6 months or more, records it
+audit = logging.getLogger('gdcloud.audit')
 
 ID_TYPES = [
     ('resident', "Resident Identity Card"),

@@ -21,6 +21,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateView, Wizard
 
 from . import identity
+from .identity import audit
 from .exceptions import PassengerError
 
 
@@ -208,11 +209,19 @@ class Passenger(ModelSQL, ModelView):
         logged with the user and the reason"""
         pool = Pool()
         Log = pool.get('gd.identity.log')
-        cls.check_reveal()
         reason = (reason or '').strip()
-        if not reason:
-            raise PassengerError(gettext(
-                    'gd_ticketing.msg_passenger_reveal_reason'))
+        try:
+            cls.check_reveal()
+            if not reason:
+                raise PassengerError(gettext(
+                        'gd_ticketing.msg_passenger_reveal_reason'))
+        except (AccessError, PassengerError) as exception:
+            # The refusal rolls back: the server's audit log keeps it
+            audit.warning(
+                "identity reveal refused: user %s, passengers %s, "
+                "reason %r: %s", Transaction().user,
+                [int(p) for p in passengers], reason, exception.message)
+            raise
         passengers = cls.browse(passengers)
         # The reader's rules apply: only passengers the user may read
         cls.read([p.id for p in passengers], ['id'])

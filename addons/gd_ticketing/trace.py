@@ -24,6 +24,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import identity
+from .identity import audit
 from .exceptions import TraceError
 
 TICKET_STATES = [
@@ -110,14 +111,21 @@ class TraceLog(ModelSQL, ModelView):
         pool = Pool()
         Passenger = pool.get('gd.passenger')
         Ticket = pool.get('gd.ticket')
-        cls.check_tracer()
         reason = (reason or '').strip()
-        if not reason:
-            raise TraceError(gettext('gd_ticketing.msg_trace_reason'))
-        if not from_date or not to_date or from_date > to_date:
-            raise TraceError(gettext(
-                    'gd_ticketing.msg_trace_period',
-                    from_date=from_date or '', to_date=to_date or ''))
+        try:
+            cls.check_tracer()
+            if not reason:
+                raise TraceError(gettext('gd_ticketing.msg_trace_reason'))
+            if not from_date or not to_date or from_date > to_date:
+                raise TraceError(gettext(
+                        'gd_ticketing.msg_trace_period',
+                        from_date=from_date or '', to_date=to_date or ''))
+        except (AccessError, TraceError) as exception:
+            audit.warning(
+                "trace refused: user %s, reason %r, period %s to %s: %s",
+                Transaction().user, reason, from_date, to_date,
+                exception.message)
+            raise
         protected = Passenger.protect(id_type, id_number)
         id_hash = protected['id_hash']
         states = [s for s, _ in TICKET_STATES]
@@ -202,12 +210,19 @@ class TraceLog(ModelSQL, ModelView):
     @classmethod
     def check_export(cls, logs):
         "Only the results of an approved export request are exported"
-        cls.check_tracer()
-        for log in logs:
-            if not any(e.state == 'approved' for e in log.exports):
-                raise AccessError(gettext(
-                        'gd_ticketing.msg_trace_export_approval',
-                        log=log.rec_name))
+        try:
+            cls.check_tracer()
+            for log in logs:
+                if not any(e.state == 'approved' for e in log.exports):
+                    raise AccessError(gettext(
+                            'gd_ticketing.msg_trace_export_approval',
+                            log=log.rec_name))
+        except AccessError as exception:
+            audit.warning(
+                "trace export refused: user %s, logs %s: %s",
+                Transaction().user, [log.id for log in logs],
+                exception.message)
+            raise
 
     def to_csv(self):
         "The results as CSV (UTF-8 with BOM), ID numbers masked"

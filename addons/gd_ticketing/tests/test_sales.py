@@ -500,9 +500,15 @@ class SalesTestCase(SalesMixin, TestCase):
         network = self.network('T18')
         self.sell(network, [self.leg(network['run'])])
         passenger, = Passenger.search([])
-        with as_user(network['seller']):
+        with as_user(network['seller']), \
+                self.assertLogs('gdcloud.audit', 'WARNING') as audit:
             with self.assertRaises(AccessError):
                 Passenger.reveal([passenger.id], "核验")
+        # The refusal is rolled back, so the server's audit log keeps it
+        refusal, = audit.output
+        self.assertIn(
+            f"identity reveal refused: user {network['seller'].id}, "
+            f"passengers [{passenger.id}], reason '核验'", refusal)
         viewer = create_user(
             't18_viewer', 'group_station', station=network['stations'][0])
         viewer.groups += (Pool().get('res.group')(

@@ -199,9 +199,14 @@ class TraceTestCase(TestCase):
         TraceLog = Pool().get('gd.trace.log')
         officer = create_user('tc_officer', 'gd_ticketing.group_trace')
         for reason in [None, '', '   ']:
-            with self.assertRaises(TraceError) as context:
+            with self.assertRaises(TraceError) as context, \
+                    self.assertLogs('gdcloud.audit', 'WARNING') as audit:
                 self.trace(officer, reason=reason)
             self.assertIn("事由", str(context.exception))
+            # The server's audit log keeps the refused attempt
+            refusal, = audit.output
+            self.assertIn(
+                f"trace refused: user {officer.id}, reason ''", refusal)
         self.assertEqual(TraceLog.search([]), [])
 
     @with_transaction()
@@ -222,9 +227,13 @@ class TraceTestCase(TestCase):
             'te_carrier', 'gd_ticketing.group_carrier',
             carrier=network['carrier'])
         for user in [network['seller'], department, carrier]:
-            with self.assertRaises(AccessError) as context:
+            with self.assertRaises(AccessError) as context, \
+                    self.assertLogs('gdcloud.audit', 'WARNING') as audit:
                 self.trace(user)
             self.assertIn("流调查询员", str(context.exception))
+            refusal, = audit.output
+            self.assertIn(
+                f"trace refused: user {user.id}, reason {REASON!r}", refusal)
 
     @with_transaction()
     def test_trace_wizard_defaults_to_last_14_days(self):
@@ -335,9 +344,14 @@ class TraceTestCase(TestCase):
             TraceLog.request_export([TraceLog(log.id)])
         with as_user(department):
             Export.reject(Export.search([]))
-        with as_user(officer):
+        with as_user(officer), \
+                self.assertLogs('gdcloud.audit', 'WARNING') as audit:
             with self.assertRaises(AccessError):
                 TraceLog.export([TraceLog(log.id)])
+        refusal, = audit.output
+        self.assertIn(
+            f"trace export refused: user {officer.id}, logs [{log.id}]",
+            refusal)
 
     # Retention
 
