@@ -32,6 +32,10 @@ DEMO_USERS = [
         "南粤通公司技术支持（演示）", None),
     ('gz_station', 'demo-gz-station-2020', 'group_station',
         "广州市汽车客运站站务员（演示）", ('station', '440100001')),
+    ('gz_carrier', 'demo-gz-carrier-2020', 'gd_ticketing.group_carrier',
+        "广州市第一巴士客运有限公司调度（演示）", ('carrier', 'GZB01')),
+    ('tracer', 'demo-tracer-2020', 'gd_ticketing.group_trace',
+        "省疾控中心流调员（演示）", None),
     ]
 ADMIN_PASSWORD = 'demo-admin-2020'
 
@@ -177,6 +181,7 @@ def load(path, name):
         _load_history(pool)
         _refresh_deadlines(pool)
         _load_network(pool, path)
+        _load_users(pool, stations)
 
 
 def _load_languages(pool):
@@ -203,23 +208,32 @@ def _load_stations(pool):
 
 
 def _load_users(pool, stations):
+    """The demo users of DEMO_USERS not yet there; a carrier's user once
+    its carrier is (the network loads after the users)"""
     User = pool.get('res.user')
     City = pool.get('gd.city')
+    Carrier = pool.get('gd.carrier')
     ModelData = pool.get('ir.model.data')
     Lang = pool.get('ir.lang')
     lang, = Lang.search([('code', '=', LANGUAGE)])
-    cities = {c.code: c for c in City.search([])}
-    organisations = {'city': cities, 'station': stations}
+    organisations = {
+        'city': {c.code: c for c in City.search([])},
+        'station': stations,
+        'carrier': {c.code: c for c in Carrier.search([])},
+        }
     existing = {u.login for u in User.search([])}
     to_create = []
     for login, password, role, name, organisation in DEMO_USERS:
         if login in existing:
             continue
+        module, _, role = role.rpartition('.')
         user = User(
             login=login, name=name, password=password, language=lang,
-            groups=[ModelData.get_id('gd_documents', role)])
+            groups=[ModelData.get_id(module or 'gd_documents', role)])
         if organisation:
             field, code = organisation
+            if code not in organisations[field]:
+                continue
             setattr(user, field, organisations[field][code])
         to_create.append(user)
     User.save(to_create)
@@ -494,6 +508,116 @@ def _load_network(pool, path):
     application.save()
     Application.validate_([application])
     (path / 'api-key').write_text(application.key)
+    _load_operations(pool, schedules, seller)
+
+
+# Yesterday's passengers of the demo route: name, ID number without its
+# check character (GB 11643), fare type, arrival stop, boards at the gate
+PASSENGERS = [
+    ("王小明", '44010419850312001', 'full', 2, True),
+    ("李华", '44060419900101002', 'full', 1, True),
+    ("陈静", '44120219781120003', 'full', 2, True),
+    ("黄伟", '44010619920505004', 'full', 2, True),
+    ("林小红", '44010620150808005', 'child', 2, True),
+    ("周强", '44068119880215006', 'full', 1, False),
+    ("吴敏", '44010219951230007', 'full', 2, True),
+    ]
+
+
+def _load_operations(pool, schedules, seller):
+    """Replay yesterday at 广州市汽车客运站: both runs of the route sold at
+    the window, one ticket refunded, the passengers checked at the gate (a
+    wrong ID card refused, a passenger who did not come), the checks
+    closed into waybills, the departure inspections passed, the runs
+    departed, and the carrier's settlement of the day confirmed"""
+    from trytond.modules.gd_ticketing import order as order_module
+    from trytond.modules.gd_ticketing.identity import check_character
+    from trytond.transaction import Transaction
+    Date = pool.get('ir.date')
+    Schedule = pool.get('gd.schedule')
+    Run = pool.get('gd.run')
+    Fare = pool.get('gd.fare')
+    Order = pool.get('gd.order')
+    Ticket = pool.get('gd.ticket')
+    Check = pool.get('gd.ticket.check')
+    Inspection = pool.get('gd.run.inspection')
+    Settlement = pool.get('gd.settlement')
+    Vehicle = pool.get('gd.vehicle')
+    Driver = pool.get('gd.driver')
+    Code = pool.get('gd.ticketing.code')
+
+    fare_types = {
+        c.code: c for c in Code.search([('category', '=', 'fare_type')])}
+    yesterday = Date.today() - dt.timedelta(days=1)
+    runs = Schedule.generate_runs(schedules, start=yesterday, days=1)
+    Run.write(runs, {
+            'vehicle': Vehicle.search([])[0].id,
+            'driver': Driver.search([])[0].id,
+            })
+    Run.open(runs)
+    station = seller.station
+    with Transaction().set_user(seller.id):
+        for run in runs:
+            stops = run.route.stops
+            fares = {(f.arrival, f.fare_type.code): f.price
+                for f in Fare.search([
+                        ('route', '=', run.route.id),
+                        ('departure', '=', stops[0].id)])}
+            orders = []
+            for name, number, fare, arrival, _ in PASSENGERS:
+                price = fares[stops[arrival], fare]
+                orders.append({
+                        'channel': 'window',
+                        'station': station.id,
+                        'payments': [{'method': 'wechat', 'amount': price}],
+                        'tickets': [{
+                                'passenger': {
+                                    'name': name, 'id_type': 'resident',
+                                    'id_number': (
+                                        number + check_character(number)),
+                                    },
+                                'run': run.id,
+                                'departure': stops[0].id,
+                                'arrival': stops[arrival].id,
+                                'fare_type': fare_types[fare].id,
+                                }],
+                        })
+            with patch.object(order_module, 'now',
+                    return_value=run.departure - dt.timedelta(hours=5)):
+                Order.sell(orders)
+            tickets = Ticket.search(
+                [('run', '=', run.id)], order=[('id', 'ASC')])
+            with patch.object(order_module, 'now',
+                    return_value=run.departure - dt.timedelta(hours=2)):
+                Ticket.refund_tickets(tickets[-1:])
+            gate_opens = run.departure - dt.timedelta(minutes=20)
+            # A passenger shows another's ID card: refused, then boards
+            Check.check_ticket(
+                run, token=tickets[1].qr_token, id_type='resident',
+                id_number=tickets[0].passenger.decrypt(), at=gate_opens)
+            for i, (ticket, passenger) in enumerate(
+                    zip(tickets[:-1], PASSENGERS)):
+                if passenger[-1]:
+                    Check.check_ticket(
+                        run, token=ticket.qr_token,
+                        at=gate_opens + dt.timedelta(minutes=i))
+        Run.close_check(runs)
+        for run in runs:
+            inspection, = Inspection.create([{'run': run.id}])
+            for item in inspection.items:
+                item.result = 'pass'
+            inspection.items = inspection.items
+            inspection.save()
+            Inspection.pass_([inspection])
+        Run.depart(runs)
+        settlement, = Settlement.create([{
+                    'carrier': runs[0].carrier.id,
+                    'station': station.id,
+                    'date_from': yesterday,
+                    'date_to': yesterday,
+                    }])
+        Settlement.fill([settlement])
+        Settlement.confirm([settlement])
 
 
 def _refresh_deadlines(pool):
