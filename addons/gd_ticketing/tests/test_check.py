@@ -135,6 +135,22 @@ class CheckTestCase(SalesMixin, TestCase):
             self.assertEqual(Check.search([]), [])
 
     @with_transaction()
+    def test_only_stations_see_the_gate(self):
+        "The gate (检票) is in the menu of a station, not of a carrier"
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        network, _ = self.setup_ticket('C6')
+        gate = ModelData.get_id('gd_ticketing', 'menu_ticket_check_gate')
+        carrier = create_user(
+            'c6_carrier', 'gd_ticketing.group_carrier',
+            carrier=network['carrier'])
+        with as_user(network['gate']):
+            self.assertEqual(Menu.search([('id', '=', gate)]), [Menu(gate)])
+        with as_user(carrier):
+            self.assertEqual(Menu.search([('id', '=', gate)]), [])
+
+    @with_transaction()
     def test_voucher_pdf(self):
         "The voucher shows the ticket's fields, its codes, in Chinese"
         Voucher = Pool().get('gd.ticket.voucher', type='report')
