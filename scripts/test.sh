@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lint, then every test: each module's tests and the cross-module tests on
-# SQLite and on PostgreSQL, then the demo database and the browser smoke
-# test.  With CI=true an unreachable PostgreSQL is a failure, not a skip.
+# SQLite and on PostgreSQL (side by side), then the demo database and the
+# browser smoke test.  With CI=true an unreachable PostgreSQL is a failure, not a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
@@ -40,9 +40,15 @@ suite() {
 sqlite_cache=$(mktemp -d)
 trap 'rm -rf "$sqlite_cache"' EXIT
 
-say "Tests on SQLite: database uri sqlite://, DB_NAME=:memory:"
-suite sqlite -u TRYTOND_DATABASE__URI -u TRYTOND_DATABASE_URI \
-    DB_NAME=:memory: DB_CACHE="$sqlite_cache" -- "${SUITES[@]}"
+# SQLite's suite runs beside PostgreSQL's, on the other core: its output
+# is shown once it ends
+say "Tests on SQLite (in the background): database uri sqlite://, DB_NAME=:memory:"
+(
+    suite sqlite -u TRYTOND_DATABASE__URI -u TRYTOND_DATABASE_URI \
+        DB_NAME=:memory: DB_CACHE="$sqlite_cache" -- "${SUITES[@]}"
+    exit $status
+) > "$ARTIFACTS/sqlite.log" 2>&1 &
+sqlite_pid=$!
 
 if pg_uri=$("$PYTHON" scripts/postgresql_uri.py); then
     say "Tests on PostgreSQL: database uri $pg_uri"
@@ -57,6 +63,12 @@ elif [ "${CI:-}" = true ]; then
 else
     echo "WARNING: PostgreSQL is unreachable; its tests were skipped." >&2
 fi
+
+sqlite_status=0
+wait "$sqlite_pid" || sqlite_status=$?
+say "Tests on SQLite: database uri sqlite://, DB_NAME=:memory:"
+cat "$ARTIFACTS/sqlite.log"
+[ "$sqlite_status" -eq 0 ] || status=1
 
 say "Demo database and browser smoke test (SQLite, Chromium)"
 suite demo -u TRYTOND_DATABASE__URI -u TRYTOND_DATABASE_URI -u DB_NAME \
