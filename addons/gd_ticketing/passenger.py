@@ -22,6 +22,7 @@ from trytond.wizard import Button, StateView, Wizard
 
 from . import identity
 from .identity import audit
+from .res import check_group
 from .exceptions import PassengerError
 
 
@@ -193,15 +194,7 @@ class Passenger(ModelSQL, ModelView):
     @classmethod
     def check_reveal(cls):
         "Only the role allowed to see identity numbers in full may"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        transaction = Transaction()
-        if not transaction.user or not transaction.check_access:
-            return
-        group = ModelData.get_id('gd_ticketing', 'group_identity')
-        if group not in User.get_groups():
-            raise AccessError(gettext('gd_ticketing.msg_passenger_reveal'))
+        check_group('group_identity', 'gd_ticketing.msg_passenger_reveal')
 
     @classmethod
     def reveal(cls, passengers, reason):

@@ -4,10 +4,25 @@
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
+from trytond.transaction import Transaction
 
 from .exceptions import OrganisationError
+
+
+def check_group(group, message):
+    """Raise message (an ir.message id) unless the user of a checked call
+    is in the gd_ticketing group (an XML id)"""
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    transaction = Transaction()
+    if not transaction.user or not transaction.check_access:
+        return
+    if ModelData.get_id('gd_ticketing', group) not in User.get_groups():
+        raise AccessError(gettext(message))
 
 
 class User(metaclass=PoolMeta):

@@ -25,6 +25,7 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import identity
 from .identity import audit
+from .res import check_group
 from .exceptions import TraceError
 
 TICKET_STATES = [
@@ -93,15 +94,7 @@ class TraceLog(ModelSQL, ModelView):
     @classmethod
     def check_tracer(cls):
         "Only tracing officers trace"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        transaction = Transaction()
-        if not transaction.user or not transaction.check_access:
-            return
-        group = ModelData.get_id('gd_ticketing', 'group_trace')
-        if group not in User.get_groups():
-            raise AccessError(gettext('gd_ticketing.msg_trace_access'))
+        check_group('group_trace', 'gd_ticketing.msg_trace_access')
 
     @classmethod
     def trace(cls, id_type, id_number, from_date, to_date, reason):
