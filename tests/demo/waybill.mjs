@@ -2,36 +2,15 @@
 // web client (sao), sees yesterday's settled waybills of the demo and opens
 // one: its number, state, headcount and hash check show in Chinese.
 // Usage: node waybill.mjs URL DATABASE LOGIN PASSWORD SCREENSHOT NUMBER
-import { chromium } from 'playwright-core';
+import { launch, logIn } from './sao.mjs';
 
 const [url, database, login, password, screenshot, number] =
     process.argv.slice(2);
 
-const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update',
-        '--disable-sync',
-    ],
-});
+const browser = await launch();
 try {
-    const context = await browser.newContext({
-        locale: 'zh-CN',
-        timezoneId: 'Asia/Shanghai',
-        viewport: { width: 1280, height: 800 },
-    });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-
-    await page.goto(`${url}#${database}`);
-    await page.locator('#login').fill(login);
-    await page.locator('.login-dialog button[type=submit]').click();
-    const passwordInput = page.locator('.modal input[type=password]');
-    await passwordInput.waitFor({ state: 'visible', timeout: 30000 });
-    await passwordInput.fill(password);
-    await passwordInput.press('Enter');
+    const { page, errors } = await logIn(
+        browser, url, database, login, password);
 
     const menu = page.locator('#menu');
     await menu.getByText('联网售票', { exact: true }).first()
@@ -68,14 +47,12 @@ try {
     await tab.getByText('检票与发车', { exact: true }).first().click();
     await tab.getByText('哈希校验通过').first()
         .waitFor({ state: 'visible', timeout: 30000 });
-    const number_input = page.locator(
-        '.tab-pane.active input[id="number"], .tab-pane.active [name="number"]');
-    if (await number_input.count()) {
-        const value = await number_input.first().inputValue().catch(
-            () => number_input.first().textContent());
-        if (!String(value).includes(number)) {
-            throw new Error(`the form shows ${value}, not ${number}`);
-        }
+    // The form is the waybill's: a field of it holds the number
+    const shown = await tab.locator('input').evaluateAll(
+        (inputs, wanted) => inputs.some((input) => input.value === wanted),
+        number);
+    if (!shown) {
+        throw new Error(`the form does not show the waybill ${number}`);
     }
     console.log('form opened');
     console.log(`screenshot ${screenshot}`);
